@@ -1,0 +1,12 @@
+// The applications an environment can select, each a plain function from typed values to components.
+// An environment's `apps` field is typed from this catalog: a wrong key or value fails `tsc`.
+import type { Component } from '../render/types.ts';
+import type { AppContext } from './kit/context.ts';
+
+export type AppModel<Values> = (values: Values, ctx: AppContext) => Component[];
+
+export const catalog = {} satisfies Record<string, AppModel<never>>;
+
+export type AppSelection = {
+  [K in keyof typeof catalog]?: Parameters<(typeof catalog)[K]>[0];
+};

@@ -1,0 +1,8 @@
+import type { Environment } from '../../environments/types.ts';
+import type { PlatformFacts } from '../../platform/facts.ts';
+
+/** What an app model may know about where it runs: environment facts and what the platform provides. */
+export interface AppContext {
+  env: Environment;
+  platform: PlatformFacts;
+}

@@ -1,0 +1,70 @@
+// The facts of one cluster and what runs there. An environment file holds data only:
+// every model reads these typed values, none of them branches on an environment's name.
+import type { AppSelection } from '../apps/catalog.ts';
+
+export type Ipv4 = `${number}.${number}.${number}.${number}`;
+export type Cidr = `${Ipv4}/${number}`;
+
+export interface Node {
+  name: string;
+  ip: Ipv4;
+  /** kubeadm control-plane node (MetalLB must not be told to skip it when it announces the VIP). */
+  controlPlane?: boolean;
+}
+
+export interface ClusterFacts {
+  /** Kubernetes minor version the cluster runs: drives API deprecation checks. */
+  kubernetesVersion: `${number}.${number}`;
+  /** The L2 segment the nodes (and the MetalLB pool) live on. */
+  nodeSubnet: Cidr;
+  nodes: Node[];
+  /** kubeadm `--pod-network-cidr`; flannel's `Network` must equal it. */
+  podCidr: Cidr;
+  serviceCidr: Cidr;
+  kubeProxyMode: 'iptables' | 'ipvs';
+}
+
+export interface LoadBalancerFacts {
+  /** MetalLB layer-2 IPAddressPool: inclusive address range on the node subnet. */
+  pool: { name: string; first: Ipv4; last: Ipv4 };
+  /** The address Traefik's LoadBalancer Service asks for (DNS A records point here). */
+  ingressIp: Ipv4;
+}
+
+export interface NfsFacts {
+  server: Ipv4;
+  path: string;
+  /** What happens to a volume's data when its claim is deleted. */
+  reclaimPolicy: 'Delete' | 'Retain';
+  /** With Delete: keep the directory as `archived-…` instead of removing it. */
+  archiveOnDelete: boolean;
+}
+
+export type AcmeChoice =
+  | { issuer: 'pebble'; email: string }
+  | { issuer: 'letsencrypt'; email: string; directory: 'production' | 'staging' };
+
+export interface GitOpsFacts {
+  /** The repository Argo CD reads rendered/ from. */
+  repoURL: string;
+  /** Branch Argo CD follows for this environment. */
+  targetRevision: string;
+  /** Host of the Argo CD UI, served by Traefik. */
+  argocdHost: string;
+}
+
+export interface Environment {
+  /** DNS-1123 label; also the folder under rendered/. */
+  name: string;
+  cluster: ClusterFacts;
+  loadBalancer: LoadBalancerFacts;
+  nfs: NfsFacts;
+  /** Base DNS domain; apps get hosts under it. */
+  domain: string;
+  acme: AcmeChoice;
+  gitops: GitOpsFacts;
+  /** Policy findings are errors here (prod), warnings elsewhere. */
+  strictPolicy: boolean;
+  /** Which applications run here, with their per-environment values (versions, hosts, sizes). */
+  apps: AppSelection;
+}

@@ -1,0 +1,121 @@
+// build: environment facts → platform and app models → plain Kubernetes objects with stable paths.
+// No I/O here: the CLI reads and writes, this only computes.
+import type { Environment } from '../environments/types.ts';
+import { catalog, type AppSelection } from '../apps/catalog.ts';
+import { platform } from '../platform/index.ts';
+import { argocd } from '../platform/argocd.ts';
+import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
+import { isClusterScoped } from './scope.ts';
+
+export interface RenderedObject {
+  env: string;
+  component: string;
+  /** Path below rendered/<env>/, e.g. `traefik/deployment-traefik.yaml`. */
+  path: string;
+  object: KubeObject;
+}
+
+export interface BuiltEnvironment {
+  env: Environment;
+  components: Component[];
+  /** Sorted by path. */
+  objects: RenderedObject[];
+}
+
+export function buildEnvironment(env: Environment): BuiltEnvironment {
+  const where = { env: env.name };
+  const base = withLocation(where, () => platform(env));
+  const ctx = { env, platform: base.facts };
+  const appComponents: Component[] = [];
+  const selected = env.apps as Record<string, unknown>;
+  for (const app of Object.keys(selected).sort()) {
+    const values = selected[app];
+    if (values === undefined) continue;
+    const model = (catalog as Record<string, (v: unknown, c: typeof ctx) => Component[]>)[app];
+    if (!model) {
+      throw new RenderError({ env: env.name, field: `apps.${app}` }, `unknown app "${app}" (known: ${Object.keys(catalog).join(', ') || 'none'})`);
+    }
+    appComponents.push(...withLocation({ env: env.name, component: app }, () => model(values, ctx)));
+  }
+  const components = [...base.components, ...appComponents];
+  components.push(withLocation({ env: env.name, component: 'argocd' }, () => argocd(env, components, base.facts)));
+  checkComponentNames(env, components);
+
+  const objects: RenderedObject[] = [];
+  const seenPaths = new Map<string, string>();
+  for (const component of components) {
+    for (const resource of component.resources) {
+      const object = toPlain(resource, env.name, component);
+      const path = `${component.name}/${fileName(object, component)}`;
+      const previous = seenPaths.get(path);
+      const id = objectId(object);
+      if (previous !== undefined) {
+        throw new RenderError({ env: env.name, component: component.name, resource: id }, `two objects map to ${path} (the other is ${previous}): names must be unique per kind and namespace`);
+      }
+      seenPaths.set(path, id);
+      objects.push({ env: env.name, component: component.name, path, object });
+    }
+  }
+  objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { env, components, objects };
+}
+
+export function objectId(o: KubeObject): string {
+  const name = o.metadata?.name ?? '<unnamed>';
+  return o.metadata?.namespace ? `${o.kind}/${o.metadata.namespace}/${name}` : `${o.kind}/${name}`;
+}
+
+function withLocation<T>(where: { env: string; component?: string }, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RenderError) {
+      throw new RenderError({ ...where, ...e.where, env: e.where.env ?? where.env, component: e.where.component ?? where.component }, e.message);
+    }
+    throw e;
+  }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function checkComponentNames(env: Environment, components: Component[]): void {
+  const seen = new Set<string>();
+  for (const c of components) {
+    if (!DNS_LABEL.test(c.name) || c.name.length > 63) {
+      throw new RenderError({ env: env.name, component: c.name, field: 'name' }, 'component names must be DNS-1123 labels (they name folders and Argo CD Applications)');
+    }
+    if (seen.has(c.name)) throw new RenderError({ env: env.name, component: c.name }, 'two components share this name');
+    seen.add(c.name);
+  }
+}
+
+/** A model instance or plain object → plain JSON with the component's namespace filled in. */
+function toPlain(resource: Resource, env: string, component: Component): KubeObject {
+  const raw = (typeof (resource as { toJSON?: unknown }).toJSON === 'function'
+    ? (resource as { toJSON(): unknown }).toJSON()
+    : resource) as KubeObject;
+  const where = { env, component: component.name };
+  if (!raw || typeof raw !== 'object' || typeof raw.kind !== 'string' || typeof raw.apiVersion !== 'string') {
+    throw new RenderError(where, 'a resource without apiVersion/kind was returned');
+  }
+  if (!raw.metadata || typeof raw.metadata.name !== 'string' || raw.metadata.name === '') {
+    throw new RenderError({ ...where, resource: `${raw.kind}/<unnamed>`, field: 'metadata.name' }, 'metadata.name is required');
+  }
+  if (isClusterScoped(raw.kind)) {
+    if (raw.metadata.namespace !== undefined) {
+      throw new RenderError({ ...where, resource: objectId(raw), field: 'metadata.namespace' }, `${raw.kind} is cluster-scoped and cannot have a namespace`);
+    }
+    return raw;
+  }
+  if (raw.metadata.namespace !== undefined) return raw;
+  return { ...raw, metadata: { ...raw.metadata, namespace: component.namespace } };
+}
+
+function fileName(o: KubeObject, component: Component): string {
+  const kind = o.kind.toLowerCase();
+  const ns = o.metadata.namespace;
+  const name = o.metadata.name;
+  return ns === undefined || ns === component.namespace ? `${kind}-${name}.yaml` : `${kind}-${ns}-${name}.yaml`;
+}
+
+export type { AppSelection };

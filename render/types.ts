@@ -1,0 +1,106 @@
+// The contracts between models and the pipeline. Models depend on this file; it depends on nothing.
+
+/** Labels and annotations as Kubernetes stores them: strings only. */
+export type StringMap = Record<string, string>;
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: StringMap;
+  annotations?: StringMap;
+  [field: string]: unknown;
+}
+
+/** Any Kubernetes object as plain JSON, the shape the validator and the serializer see. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/**
+ * What a model returns: a `kubernetes-models` instance (it has `toJSON()` and a schema
+ * `validate()`), or a plain object for custom resources we type ourselves (MetalLB).
+ */
+export interface ModelInstance {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  toJSON(): unknown;
+}
+export type Resource = ModelInstance | KubeObject;
+
+/** Manifests Argo CD reads straight from an upstream release at a pinned tag (CRDs, Argo CD itself). */
+export interface UpstreamSource {
+  /** Short label used in Application names: `<component>-<label>`. */
+  label: string;
+  repoURL: string;
+  targetRevision: string;
+  path: string;
+  /** Plain directory of manifests: which files to take. */
+  include?: string;
+  /** The path is a kustomization (Argo CD runs kustomize on it). */
+  kustomize?: boolean;
+  /** The CRDs are large: apply them server-side (last-applied annotation would overflow). */
+  serverSideApply?: boolean;
+  ignoreDifferences?: IgnoreDifference[];
+}
+
+export interface IgnoreDifference {
+  group: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
+}
+
+/**
+ * One Argo CD Application's worth of objects: rendered to `rendered/<env>/<name>/`.
+ * A component is produced by a plain function of typed inputs (see platform/ and apps/).
+ */
+export interface Component {
+  /** Folder under rendered/<env>/ and the Argo CD Application name (DNS-1123 label). */
+  name: string;
+  /** Namespace the component's namespaced objects live in (Argo CD destination). */
+  namespace: string;
+  layer: 'platform' | 'app';
+  /** Order of this component's Application inside the app-of-apps (lower first). */
+  syncWave: number;
+  resources: Resource[];
+  /** Upstream manifests at a pinned tag, synced as `<name>-<label>` one wave earlier. */
+  upstream?: UpstreamSource[];
+  ignoreDifferences?: IgnoreDifference[];
+}
+
+/** A user mistake or a broken invariant: printed without a stack trace, exit 1. */
+export class RenderError extends Error {
+  readonly where: ErrorLocation;
+  constructor(where: ErrorLocation, message: string) {
+    super(message);
+    this.name = 'RenderError';
+    this.where = where;
+  }
+  /** `env dev › component metallb › IPAddressPool/default › spec.addresses[0]: message` */
+  describe(): string {
+    const w = this.where;
+    const parts: string[] = [];
+    if (w.env) parts.push(`env ${w.env}`);
+    if (w.component) parts.push(`component ${w.component}`);
+    if (w.resource) parts.push(w.resource);
+    if (w.field) parts.push(w.field);
+    if (w.file) parts.push(w.line ? `${w.file}:${w.line}` : w.file);
+    return parts.length ? `${parts.join(' › ')}: ${this.message}` : this.message;
+  }
+}
+
+export interface ErrorLocation {
+  env?: string;
+  component?: string;
+  /** `Kind/name` or `Kind/namespace/name`. */
+  resource?: string;
+  /** Field path, e.g. `spec.template.spec.containers[0].image`. */
+  field?: string;
+  file?: string;
+  line?: number;
+}
