@@ -36,7 +36,14 @@ export interface UpstreamSource {
   label: string;
   repoURL: string;
   targetRevision: string;
-  path: string;
+  /** Path inside a Git repository (omit for a Helm repository chart). */
+  path?: string;
+  /** Chart name in a Helm repository (repoURL is then the Helm repo). */
+  chart?: string;
+  /** Helm values, for a chart source. */
+  helmValues?: Record<string, unknown>;
+  /** Namespace the upstream objects go to, when it differs from the component's. */
+  namespace?: string;
   /** Plain directory of manifests: which files to take. */
   include?: string;
   /** The path is a kustomization (Argo CD runs kustomize on it). */
