@@ -1,8 +1,194 @@
+// flannel, the pod network, as upstream ships it in Documentation/kube-flannel.yml at v0.28.9.
+// Only the pod network is ours: `Network` comes from the cluster facts so it always equals
+// kubeadm's --pod-network-cidr (flanneld loops on "pod cidr not assigned" otherwise).
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import type { ClusterFacts } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
 
-// STUB: replaced by the flannel model.
+/** Every image flannel runs, pinned in one place (bump with the upstream manifest). */
+export const flannelImages = {
+  flannel: 'ghcr.io/flannel-io/flannel:v0.28.9',
+  cniPlugin: 'ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3',
+} as const;
+
+export const flannelNamespace = 'kube-flannel';
+const configMapName = 'kube-flannel-cfg';
+const serviceAccountName = 'flannel';
+const healthzPort = 8081;
+
+/** The CNI config the install-cni init container copies to /etc/cni/net.d on every node. */
+interface CniConfList {
+  name: string;
+  cniVersion: string;
+  plugins: Array<
+    | { type: 'flannel'; delegate: { hairpinMode: boolean; isDefaultGateway: boolean } }
+    | { type: 'portmap'; capabilities: { portMappings: boolean } }
+  >;
+}
+
+/** flanneld's own config (/etc/kube-flannel/net-conf.json). */
+interface NetConf {
+  Network: string;
+  EnableNFTables: boolean;
+  /** Must not change on a running cluster (nodes keep the old interfaces). */
+  Backend: { Type: 'vxlan' };
+}
+
+const cniConf: CniConfList = {
+  name: 'cbr0',
+  cniVersion: '0.3.1',
+  plugins: [
+    { type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } },
+    { type: 'portmap', capabilities: { portMappings: true } },
+  ],
+};
+
+/** Upstream's layout: two-space JSON with a final newline (a YAML block scalar). */
+const prettyJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+export function flannelNetConf(cluster: ClusterFacts): NetConf {
+  return { Network: cluster.podCidr, EnableNFTables: false, Backend: { Type: 'vxlan' } };
+}
+
 export function flannel(cluster: ClusterFacts): Component {
-  void cluster;
-  return { name: 'flannel', namespace: 'kube-flannel', layer: 'platform', syncWave: -30, resources: [] };
+  const namespace = flannelNamespace;
+  const appLabels = { 'k8s-app': 'flannel' };
+  const nodeLabels = { tier: 'node', 'k8s-app': 'flannel', app: 'flannel' };
+
+  const resources = [
+    new Namespace({
+      metadata: {
+        name: namespace,
+        // hostNetwork, hostPath and NET_ADMIN are rejected by the baseline level.
+        labels: { ...appLabels, 'pod-security.kubernetes.io/enforce': 'privileged' },
+      },
+    }),
+    new ClusterRole({
+      metadata: { name: 'flannel', labels: appLabels },
+      rules: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        // --kube-subnet-mgr records the node's VTEP in annotations and clears NetworkUnavailable.
+        { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch'] },
+      ],
+    }),
+    new ClusterRoleBinding({
+      metadata: { name: 'flannel', labels: appLabels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'flannel' },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace }],
+    }),
+    new ServiceAccount({ metadata: { name: serviceAccountName, namespace, labels: appLabels } }),
+    new ConfigMap({
+      metadata: { name: configMapName, namespace, labels: nodeLabels },
+      data: {
+        'cni-conf.json': prettyJson(cniConf),
+        'net-conf.json': prettyJson(flannelNetConf(cluster)),
+      },
+    }),
+    new DaemonSet({
+      metadata: {
+        name: 'kube-flannel-ds',
+        namespace,
+        labels: { tier: 'node', app: 'flannel', 'k8s-app': 'flannel' },
+        annotations: {
+          'validation.gitops/opt-out': [
+            'policy/host-path=installs the CNI plugin and config into the node (/opt/cni/bin, /etc/cni/net.d), writes /run/flannel/subnet.env for the CNI plugin and shares the host xtables lock',
+            'policy/privileged=the node network itself: hostNetwork with NET_ADMIN and NET_RAW to create the VXLAN device, routes and masquerade rules (privileged: false as upstream)',
+            'policy/run-as-non-root=flanneld and the init copies write root-owned host paths and netlink/iptables state, which needs uid 0 (upstream runs as root)',
+            'policy/resources=upstream requests 100m/50Mi and sets no limit: an OOM-killed CNI daemon takes the node network down, so no memory limit on purpose',
+          ].join('; '),
+        },
+      },
+      spec: {
+        selector: { matchLabels: { app: 'flannel' } },
+        template: {
+          metadata: { labels: { tier: 'node', app: 'flannel' } },
+          spec: {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    { matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] },
+                  ],
+                },
+              },
+            },
+            hostNetwork: true,
+            priorityClassName: 'system-node-critical',
+            // As upstream: every NoSchedule taint (control plane included); NoExecute taints are not tolerated.
+            tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
+            serviceAccountName,
+            initContainers: [
+              {
+                name: 'install-cni-plugin',
+                image: flannelImages.cniPlugin,
+                command: ['cp'],
+                args: ['-f', '/flannel', '/opt/cni/bin/flannel'],
+                volumeMounts: [{ name: 'cni-plugin', mountPath: '/opt/cni/bin' }],
+              },
+              {
+                name: 'install-cni',
+                image: flannelImages.flannel,
+                // Atomic copy (new in v0.28.8): the kubelet never reads a half-written conflist.
+                command: ['/opt/bin/install-conf'],
+                args: ['/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist'],
+                volumeMounts: [
+                  { name: 'cni', mountPath: '/etc/cni/net.d' },
+                  { name: 'flannel-cfg', mountPath: '/etc/kube-flannel/' },
+                ],
+              },
+            ],
+            containers: [
+              {
+                name: 'kube-flannel',
+                image: flannelImages.flannel,
+                command: ['/opt/bin/flanneld'],
+                // --healthz-port is upstream's since v0.28.9; with hostNetwork it listens on every node's :8081.
+                args: ['--ip-masq', '--kube-subnet-mgr', `--healthz-port=${healthzPort}`],
+                ports: [{ name: 'healthz', containerPort: healthzPort, protocol: 'TCP' }],
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'healthz' },
+                  initialDelaySeconds: 10,
+                  periodSeconds: 30,
+                },
+                // /readyz only passes once the masquerade/forward rules and subnet.env exist.
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: 'healthz' },
+                  initialDelaySeconds: 5,
+                  periodSeconds: 10,
+                },
+                resources: { requests: { cpu: '100m', memory: '50Mi' } },
+                securityContext: { privileged: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'EVENT_QUEUE_DEPTH', value: '5000' },
+                  { name: 'CONT_WHEN_CACHE_NOT_READY', value: 'false' },
+                ],
+                volumeMounts: [
+                  { name: 'run', mountPath: '/run/flannel' },
+                  { name: 'flannel-cfg', mountPath: '/etc/kube-flannel/' },
+                  { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'run', hostPath: { path: '/run/flannel' } },
+              { name: 'cni-plugin', hostPath: { path: '/opt/cni/bin' } },
+              { name: 'cni', hostPath: { path: '/etc/cni/net.d' } },
+              { name: 'flannel-cfg', configMap: { name: configMapName } },
+              { name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } },
+            ],
+          },
+        },
+      },
+    }),
+  ];
+
+  return { name: 'flannel', namespace, layer: 'platform', syncWave: -30, resources };
 }

@@ -1,37 +1,302 @@
-// STUB: typed MetalLB custom resources (IPAddressPool, L2Advertisement), replaced by the MetalLB model.
-import { Model, setValidateFunc } from '@kubernetes-models/base';
+// Typed MetalLB custom resources (metallb.io/v1beta1 IPAddressPool and L2Advertisement), with the
+// fields of the v0.16.1 CRDs (config/crd/bases/metallb.io_{ipaddresspools,l2advertisements}.yaml).
+// No kubernetes-models package exists for MetalLB, so the validate functions are written by hand
+// to the ajv ValidateFunc protocol the generated models use. The team's validator finds unknown
+// fields by watching which properties a validate function reads: these functions read every
+// property the CRD knows (present or not), never one it doesn't, and enumerate keys only of
+// free-form string maps (labels, matchLabels).
+import { isIPv6 } from 'node:net';
+import { Model, createTypeMetaGuard, setValidateFunc } from '@kubernetes-models/base';
+import type { ValidateFunc } from '@kubernetes-models/validate';
+import { validate as objectMetaSchema } from '@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta';
+import { validate as labelSelectorSchema } from '@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1LabelSelector';
 import type { ObjectMeta } from '../render/types.ts';
+import { ipToInt } from './network.ts';
+
+export const metallbApiVersion = 'metallb.io/v1beta1';
+
+/** A Kubernetes label selector as the MetalLB CRDs spell it. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+export interface IPAddressPoolSpec {
+  /** CIDR prefixes or explicit `first-last` ranges, IPv4 or IPv6. */
+  addresses: string[];
+  /** Hand out addresses to Services that don't ask for this pool (default true). */
+  autoAssign?: boolean;
+  /** Skip .0 and .255 addresses (default false). */
+  avoidBuggyIPs?: boolean;
+  serviceAllocation?: {
+    priority?: number;
+    namespaces?: string[];
+    namespaceSelectors?: LabelSelector[];
+    serviceSelectors?: LabelSelector[];
+  };
+}
+
+export interface IPAddressPoolStatus {
+  assignedIPv4: number;
+  assignedIPv6: number;
+  availableIPv4: number;
+  availableIPv6: number;
+}
 
 export interface IIPAddressPool {
   apiVersion: 'metallb.io/v1beta1';
   kind: 'IPAddressPool';
   metadata: ObjectMeta;
-  spec: { addresses: string[]; autoAssign?: boolean; avoidBuggyIPs?: boolean };
+  spec: IPAddressPoolSpec;
+  status?: IPAddressPoolStatus;
 }
 
-export class IPAddressPool extends Model<IIPAddressPool> {
-  static apiVersion = 'metallb.io/v1beta1' as const;
-  static kind = 'IPAddressPool' as const;
-  constructor(data: Omit<IIPAddressPool, 'apiVersion' | 'kind'>) {
-    super();
-    this.setDefinedProps({ apiVersion: IPAddressPool.apiVersion, kind: IPAddressPool.kind, ...data } as never);
-  }
+export interface L2AdvertisementSpec {
+  /** Pools announced by name; with neither this nor selectors, every pool is announced. */
+  ipAddressPools?: string[];
+  ipAddressPoolSelectors?: LabelSelector[];
+  /** Nodes allowed to announce; empty = every node running a speaker. */
+  nodeSelectors?: LabelSelector[];
+  /** Interfaces to answer ARP/NDP on; empty = all (minus the metallb-excludel2 list). */
+  interfaces?: string[];
+  serviceSelectors?: LabelSelector[];
 }
-setValidateFunc(IPAddressPool as never, (() => true) as never);
 
 export interface IL2Advertisement {
   apiVersion: 'metallb.io/v1beta1';
   kind: 'L2Advertisement';
   metadata: ObjectMeta;
-  spec?: { ipAddressPools?: string[]; interfaces?: string[] };
+  spec?: L2AdvertisementSpec;
+  /** The CRD declares an empty status object. */
+  status?: Record<string, never>;
 }
 
-export class L2Advertisement extends Model<IL2Advertisement> {
-  static apiVersion = 'metallb.io/v1beta1' as const;
-  static kind = 'L2Advertisement' as const;
-  constructor(data: Omit<IL2Advertisement, 'apiVersion' | 'kind'>) {
+// ---- the ValidateFunc protocol -------------------------------------------------------------
+
+export type SchemaError = NonNullable<ValidateFunc<unknown>['errors']>[number];
+
+/** Checks one value at a JSON pointer, appending to `errors`. */
+type Check = (data: unknown, instancePath: string, errors: SchemaError[]) => void;
+
+const fail = (
+  errors: SchemaError[],
+  instancePath: string,
+  keyword: string,
+  params: Record<string, unknown>,
+  message: string,
+): void => {
+  errors.push({ instancePath, schemaPath: `#/${keyword}`, keyword, params, message });
+};
+
+const isObject = (data: unknown): data is Record<string, unknown> =>
+  typeof data === 'object' && data !== null && !Array.isArray(data);
+
+const typed =
+  (type: 'string' | 'boolean' | 'integer', test: (data: unknown) => boolean): Check =>
+  (data, path, errors) => {
+    if (!test(data)) fail(errors, path, 'type', { type }, `must be ${type}`);
+  };
+
+const string = typed('string', (d) => typeof d === 'string');
+const boolean = typed('boolean', (d) => typeof d === 'boolean');
+const integer = typed('integer', (d) => typeof d === 'number' && Number.isInteger(d));
+
+const arrayOf =
+  (item: Check): Check =>
+  (data, path, errors) => {
+    if (!Array.isArray(data)) return fail(errors, path, 'type', { type: 'array' }, 'must be array');
+    for (let i = 0; i < data.length; i++) item(data[i], `${path}/${i}`, errors);
+  };
+
+/** An object with known properties: every one is read (absent or not), no other key is touched. */
+const object =
+  (properties: Record<string, Check>, required: readonly string[] = []): Check =>
+  (data, path, errors) => {
+    if (!isObject(data)) return fail(errors, path, 'type', { type: 'object' }, 'must be object');
+    for (const [key, check] of Object.entries(properties)) {
+      const value = data[key];
+      if (value === undefined) {
+        if (required.includes(key)) {
+          fail(errors, path, 'required', { missingProperty: key }, `must have required property '${key}'`);
+        }
+      } else {
+        check(value, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, errors);
+      }
+    }
+  };
+
+/** Delegates to a generated kubernetes-models schema (same protocol, same read discipline). */
+const generated = (schema: (data: unknown) => boolean): Check => {
+  const fn = schema as ValidateFunc<unknown> &
+    ((data: unknown, ctx: { instancePath: string }) => boolean);
+  return (data, instancePath, errors) => {
+    if (!fn(data, { instancePath }) && fn.errors) errors.push(...fn.errors);
+  };
+};
+
+const objectMeta = generated(objectMetaSchema);
+const labelSelector = generated(labelSelectorSchema);
+
+// ---- addresses -----------------------------------------------------------------------------
+
+type Family = 4 | 6;
+
+function ipv6ToBigInt(ip: string): bigint {
+  let text = ip;
+  // An embedded dotted quad (::ffff:1.2.3.4) counts as two groups.
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad?.[1]) {
+    const n = ipToInt(quad[1]);
+    text = `${text.slice(0, -quad[1].length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/** Parses one IP the way Go's net.ParseIP does for our purposes (no zones, no leading zeros in v4). */
+function parseIp(text: string): { family: Family; value: bigint } | undefined {
+  if (text.includes('.') && !text.includes(':')) {
+    try {
+      return { family: 4, value: BigInt(ipToInt(text)) };
+    } catch {
+      return undefined;
+    }
+  }
+  if (!text.includes('%') && isIPv6(text)) return { family: 6, value: ipv6ToBigInt(text) };
+  return undefined;
+}
+
+/**
+ * Why `entry` is not a MetalLB pool address (undefined when it is): a CIDR prefix
+ * (`192.168.10.0/24`, `fc00::/124`) or an inclusive range `first-last` of one family,
+ * as MetalLB's config parser accepts them (whitespace around the dash is allowed).
+ */
+export function poolAddressProblem(entry: string): string | undefined {
+  const dash = entry.split('-');
+  if (dash.length > 2) return `"${entry}" has more than one "-"`;
+  if (dash.length === 2) {
+    const [a = '', b = ''] = dash.map((s) => s.trim());
+    const first = parseIp(a);
+    const last = parseIp(b);
+    if (!first) return `"${a}" in range "${entry}" is not an IP address`;
+    if (!last) return `"${b}" in range "${entry}" is not an IP address`;
+    if (first.family !== last.family) return `range "${entry}" mixes IPv4 and IPv6`;
+    if (first.value > last.value) return `range "${entry}" starts after it ends`;
+    return undefined;
+  }
+  const slash = entry.split('/');
+  if (slash.length !== 2) return `"${entry}" is neither a CIDR (a.b.c.d/n) nor a range (first-last)`;
+  const [ip = '', bits = ''] = slash;
+  const parsed = parseIp(ip);
+  if (!parsed) return `"${ip}" in CIDR "${entry}" is not an IP address`;
+  const max = parsed.family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return `prefix length "/${bits}" of "${entry}" is not 0..${max}`;
+  return undefined;
+}
+
+const poolAddress: Check = (data, path, errors) => {
+  if (typeof data !== 'string') return fail(errors, path, 'type', { type: 'string' }, 'must be string');
+  const problem = poolAddressProblem(data);
+  if (problem) fail(errors, path, 'format', { format: 'CIDR or first-last IP range' }, problem);
+};
+
+// ---- the two kinds -------------------------------------------------------------------------
+
+const typeMeta = (apiVersion: string, kind: string): Record<string, Check> => ({
+  apiVersion: (data, path, errors) => {
+    if (data !== apiVersion) fail(errors, path, 'const', { allowedValue: apiVersion }, `must be ${apiVersion}`);
+  },
+  kind: (data, path, errors) => {
+    if (data !== kind) fail(errors, path, 'const', { allowedValue: kind }, `must be ${kind}`);
+  },
+  metadata: objectMeta,
+});
+
+const ipAddressPoolCheck = object(
+  {
+    ...typeMeta(metallbApiVersion, 'IPAddressPool'),
+    spec: object(
+      {
+        addresses: arrayOf(poolAddress),
+        autoAssign: boolean,
+        avoidBuggyIPs: boolean,
+        serviceAllocation: object({
+          priority: integer,
+          namespaces: arrayOf(string),
+          namespaceSelectors: arrayOf(labelSelector),
+          serviceSelectors: arrayOf(labelSelector),
+        }),
+      },
+      ['addresses'],
+    ),
+    status: object(
+      { assignedIPv4: integer, assignedIPv6: integer, availableIPv4: integer, availableIPv6: integer },
+      ['assignedIPv4', 'assignedIPv6', 'availableIPv4', 'availableIPv6'],
+    ),
+  },
+  ['apiVersion', 'kind', 'metadata', 'spec'],
+);
+
+const l2AdvertisementCheck = object(
+  {
+    ...typeMeta(metallbApiVersion, 'L2Advertisement'),
+    spec: object({
+      ipAddressPools: arrayOf(string),
+      ipAddressPoolSelectors: arrayOf(labelSelector),
+      nodeSelectors: arrayOf(labelSelector),
+      interfaces: arrayOf(string),
+      serviceSelectors: arrayOf(labelSelector),
+    }),
+    status: object({}),
+  },
+  ['apiVersion', 'kind', 'metadata'],
+);
+
+function validateFunc<T>(check: Check): ValidateFunc<T> {
+  const fn = ((data: unknown, ctx?: { instancePath?: string }): data is T => {
+    const errors: SchemaError[] = [];
+    check(data, ctx?.instancePath ?? '', errors);
+    fn.errors = errors.length ? errors : null;
+    return errors.length === 0;
+  }) as ValidateFunc<T>;
+  return fn;
+}
+
+export const validateIPAddressPool: ValidateFunc<IIPAddressPool> = validateFunc(ipAddressPoolCheck);
+export const validateL2Advertisement: ValidateFunc<IL2Advertisement> = validateFunc(l2AdvertisementCheck);
+
+export class IPAddressPool extends Model<IIPAddressPool> {
+  static apiVersion = metallbApiVersion;
+  static kind = 'IPAddressPool' as const;
+  static is = createTypeMetaGuard<IIPAddressPool>({ apiVersion: metallbApiVersion, kind: 'IPAddressPool' });
+  declare apiVersion: IIPAddressPool['apiVersion'];
+  declare kind: IIPAddressPool['kind'];
+  declare metadata: IIPAddressPool['metadata'];
+  declare spec: IIPAddressPool['spec'];
+  constructor(data: Omit<IIPAddressPool, 'apiVersion' | 'kind'>) {
     super();
-    this.setDefinedProps({ apiVersion: L2Advertisement.apiVersion, kind: L2Advertisement.kind, ...data } as never);
+    this.setDefinedProps({ apiVersion: metallbApiVersion, kind: 'IPAddressPool', ...data } as never);
   }
 }
-setValidateFunc(L2Advertisement as never, (() => true) as never);
+setValidateFunc(IPAddressPool as never, validateIPAddressPool as never);
+
+export class L2Advertisement extends Model<IL2Advertisement> {
+  static apiVersion = metallbApiVersion;
+  static kind = 'L2Advertisement' as const;
+  static is = createTypeMetaGuard<IL2Advertisement>({ apiVersion: metallbApiVersion, kind: 'L2Advertisement' });
+  declare apiVersion: IL2Advertisement['apiVersion'];
+  declare kind: IL2Advertisement['kind'];
+  declare metadata: IL2Advertisement['metadata'];
+  declare spec: IL2Advertisement['spec'];
+  constructor(data: Omit<IL2Advertisement, 'apiVersion' | 'kind'>) {
+    super();
+    this.setDefinedProps({ apiVersion: metallbApiVersion, kind: 'L2Advertisement', ...data } as never);
+  }
+}
+setValidateFunc(L2Advertisement as never, validateL2Advertisement as never);
+
+/** The MetalLB kinds we type, for the validator's schema registry. */
+export const metallbModels = [IPAddressPool, L2Advertisement] as const;
