@@ -1,9 +1,225 @@
+// Argo CD: the upstream release at a pinned tag (not re-modelled), its settings owned by this
+// repo, a root app-of-apps per environment, and one Application per component.
+import { Application, type IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { Environment } from '../environments/types.ts';
-import type { Component } from '../render/types.ts';
+import type { Component, IgnoreDifference, Resource, UpstreamSource } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
 
-// STUB: replaced by the Argo CD model.
+export const ARGOCD_VERSION = 'v3.3.6';
+export const ARGOCD_NAMESPACE = 'argocd';
+const ARGOCD_REPO = 'https://github.com/argoproj/argo-cd';
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** The ConfigMaps this repo owns; the upstream install must not manage them too. */
+const OWNED_CONFIGMAPS = ['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm'] as const;
+
+type ApplicationSpec = IApplication['spec'];
+type SyncPolicy = NonNullable<ApplicationSpec['syncPolicy']>;
+
+// Retry with backoff: a sync that fails on a commit is otherwise never retried for that commit.
+const RETRY: SyncPolicy['retry'] = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
+
+// Since Argo CD 1.8 an Application's health is not computed for its parent, so sync waves in an
+// app-of-apps would not wait for a child to be Healthy. This restores it (Argo CD docs, "App of Apps").
+const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+
 export function argocd(env: Environment, components: Component[], facts: PlatformFacts): Component {
-  void env; void components; void facts;
-  return { name: 'argocd', namespace: 'argocd', layer: 'platform', syncWave: -40, resources: [] };
+  const repoURL = env.gitops.repoURL;
+  const renderedPath = (component: string) => `rendered/${env.name}/${component}`;
+  const upstreamRepos = [...new Set(components.flatMap((c) => (c.upstream ?? []).map((u) => u.repoURL)))].sort();
+
+  const projects = [
+    new AppProject({
+      metadata: { name: 'platform', namespace: ARGOCD_NAMESPACE },
+      spec: {
+        description: 'Cluster components: may manage cluster-scoped objects (CRDs, RBAC, StorageClasses).',
+        sourceRepos: [repoURL, ARGOCD_REPO, ...upstreamRepos.filter((r) => r !== ARGOCD_REPO)],
+        destinations: [{ server: IN_CLUSTER, namespace: '*' }],
+        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+        orphanedResources: { warn: false },
+      },
+    }),
+    new AppProject({
+      metadata: { name: 'apps', namespace: ARGOCD_NAMESPACE },
+      spec: {
+        description: 'Applications: namespaced objects in their own namespaces only.',
+        sourceRepos: [repoURL],
+        destinations: components
+          .filter((c) => c.layer === 'app')
+          .map((c) => ({ server: IN_CLUSTER, namespace: c.namespace }))
+          .filter((d, i, all) => all.findIndex((x) => x.namespace === d.namespace) === i),
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+        namespaceResourceBlacklist: [{ group: '', kind: 'ResourceQuota' }, { group: '', kind: 'LimitRange' }],
+      },
+    }),
+  ];
+
+  const root = new Application({
+    metadata: { name: 'root', namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: 'platform',
+      source: { repoURL, targetRevision: env.gitops.targetRevision, path: renderedPath('argocd') },
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      // No resources finalizer: deleting the root must never cascade into the whole cluster.
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
+    },
+  });
+
+  const install = upstreamApplication(
+    { name: 'argocd', namespace: ARGOCD_NAMESPACE, layer: 'platform', syncWave: -40, resources: [] },
+    {
+      label: 'install',
+      repoURL: ARGOCD_REPO,
+      targetRevision: ARGOCD_VERSION,
+      path: 'manifests/cluster-install',
+      kustomize: true,
+      serverSideApply: true,
+    },
+    {
+      patches: OWNED_CONFIGMAPS.map((name) => ({
+        target: { kind: 'ConfigMap', name },
+        patch: `$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`,
+      })),
+    },
+  );
+
+  const children: Resource[] = [];
+  for (const component of components) {
+    for (const upstream of component.upstream ?? []) children.push(upstreamApplication(component, upstream));
+    children.push(componentApplication(env, component, renderedPath(component.name)));
+  }
+
+  const settings = [
+    new ConfigMap({
+      metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-cm') },
+      data: {
+        url: `https://${env.gitops.argocdHost}`,
+        'application.resourceTrackingMethod': 'annotation',
+        'timeout.reconciliation': '180s',
+        'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA,
+        'admin.enabled': 'true',
+        'statusbadge.enabled': 'false',
+      },
+    }),
+    new ConfigMap({
+      metadata: { name: 'argocd-cmd-params-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-cmd-params-cm') },
+      // TLS ends at Traefik; argocd-server speaks plain HTTP inside the cluster.
+      data: { 'server.insecure': 'true' },
+    }),
+    new ConfigMap({
+      metadata: { name: 'argocd-rbac-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-rbac-cm') },
+      data: { 'policy.default': 'role:readonly', scopes: '[groups]' },
+    }),
+  ];
+
+  const ui = new IngressRoute({
+    metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE },
+    spec: {
+      entryPoints: [facts.ingress.entryPoints.websecure],
+      routes: [
+        {
+          kind: 'Rule',
+          match: `Host(\`${env.gitops.argocdHost}\`)`,
+          services: [{ name: 'argocd-server', port: 80 }],
+        },
+      ],
+      tls: { certResolver: facts.ingress.certResolver },
+    },
+  });
+
+  return {
+    name: 'argocd',
+    namespace: ARGOCD_NAMESPACE,
+    layer: 'platform',
+    syncWave: -50,
+    resources: [...projects, root, install, ...settings, ui, ...children],
+  };
+}
+
+function partOfArgo(name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'argocd' };
+}
+
+function componentApplication(env: Environment, c: Component, path: string): Application {
+  const ownsNamespace = c.resources.some((r) => (r as { kind?: string }).kind === 'Namespace');
+  const syncOptions = [
+    ...(ownsNamespace ? [] : ['CreateNamespace=true']),
+    'PruneLast=true',
+    ...(c.ignoreDifferences?.length ? ['RespectIgnoreDifferences=true'] : []),
+  ];
+  return new Application({
+    metadata: {
+      name: c.name,
+      namespace: ARGOCD_NAMESPACE,
+      annotations: { 'argocd.argoproj.io/sync-wave': String(c.syncWave) },
+      labels: { 'app.kubernetes.io/part-of': 'root', 'gitops/layer': c.layer },
+      // Deleting the Application deletes what it deployed (PVCs carry Delete=false and survive).
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: c.layer === 'app' ? 'apps' : 'platform',
+      source: { repoURL: env.gitops.repoURL, targetRevision: env.gitops.targetRevision, path },
+      destination: { server: IN_CLUSTER, namespace: c.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY, syncOptions },
+      ...(c.ignoreDifferences?.length ? { ignoreDifferences: c.ignoreDifferences.map(ignore) } : {}),
+    },
+  });
+}
+
+type KustomizeOptions = NonNullable<NonNullable<ApplicationSpec['source']>['kustomize']>;
+
+function upstreamApplication(c: Component, u: UpstreamSource, kustomize?: KustomizeOptions): Application {
+  const source: NonNullable<ApplicationSpec['source']> = { repoURL: u.repoURL, targetRevision: u.targetRevision };
+  if (u.path !== undefined) source.path = u.path;
+  if (u.chart !== undefined) {
+    source.chart = u.chart;
+    source.helm = { releaseName: u.chart, ...(u.helmValues ? { valuesObject: u.helmValues } : {}) };
+  }
+  if (u.include !== undefined) source.directory = { include: u.include };
+  if (kustomize) source.kustomize = kustomize;
+  const syncOptions = [
+    'CreateNamespace=true',
+    ...(u.serverSideApply ? ['ServerSideApply=true'] : []),
+    ...(u.ignoreDifferences?.length ? ['RespectIgnoreDifferences=true'] : []),
+  ];
+  // CRDs and installs come first: one wave before the component that needs them.
+  const crdsOnly = u.label === 'crds';
+  return new Application({
+    metadata: {
+      name: `${c.name}-${u.label}`,
+      namespace: ARGOCD_NAMESPACE,
+      annotations: { 'argocd.argoproj.io/sync-wave': String(c.syncWave - 1) },
+      labels: { 'app.kubernetes.io/part-of': 'root', 'gitops/layer': 'upstream' },
+    },
+    spec: {
+      project: 'platform',
+      source,
+      destination: { server: IN_CLUSTER, namespace: u.namespace ?? c.namespace },
+      syncPolicy: {
+        // Pruning a CRD deletes every object of its kind: CRDs are never pruned automatically.
+        automated: { prune: !crdsOnly, selfHeal: true },
+        retry: RETRY,
+        syncOptions,
+      },
+      ...(u.ignoreDifferences?.length ? { ignoreDifferences: u.ignoreDifferences.map(ignore) } : {}),
+    },
+  });
+}
+
+function ignore(d: IgnoreDifference): NonNullable<ApplicationSpec['ignoreDifferences']>[number] {
+  return { ...d };
 }

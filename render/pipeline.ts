@@ -1,0 +1,51 @@
+// build → validate → serialize for one environment, in memory. The commands add the I/O.
+import type { Environment } from '../environments/types.ts';
+import { buildEnvironment, type BuiltEnvironment } from './build.ts';
+import { validateBundle, type Finding } from './validate/index.ts';
+import { toYaml } from './yaml.ts';
+import type { KubeObject } from './types.ts';
+
+export interface EnvironmentRender {
+  env: Environment;
+  built: BuiltEnvironment;
+  findings: Finding[];
+  /** Path below rendered/<env>/ → file content. Empty when validation found errors. */
+  files: Map<string, string>;
+  ms: number;
+}
+
+export const RENDERED_DIR = 'rendered';
+
+/** Objects every cluster has before anything of ours is synced (kubeadm defaults, Argo CD's bootstrap namespace). */
+export function clusterInventory(): KubeObject[] {
+  return ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd'].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  }));
+}
+
+export function renderEnvironment(env: Environment): EnvironmentRender {
+  const start = performance.now();
+  const built = buildEnvironment(env);
+  const repoPaths = new Set(built.components.map((c) => `${RENDERED_DIR}/${env.name}/${c.name}`));
+  const findings = validateBundle(
+    built.objects.map((o) => ({ object: o.object, env: env.name, component: o.component, file: `${RENDERED_DIR}/${env.name}/${o.path}` })),
+    { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, inventory: clusterInventory(), repoPaths },
+  );
+  const files = new Map<string, string>();
+  if (!findings.some((f) => f.severity === 'error')) {
+    for (const o of built.objects) files.set(o.path, toYaml(o.object));
+  }
+  return { env, built, findings, files, ms: performance.now() - start };
+}
+
+export function formatFinding(f: Finding): string {
+  const where = [
+    f.env && `env ${f.env}`,
+    f.component && `component ${f.component}`,
+    f.kind && `${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '<unnamed>'}`,
+    f.path,
+  ].filter(Boolean);
+  return `${f.severity}: ${where.join(' › ')}: ${f.message} [${f.rule}]`;
+}

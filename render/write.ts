@@ -1,0 +1,107 @@
+// Atomic replacement of rendered/<env>/ trees. Everything is staged next to the target inside
+// rendered/ (same filesystem, so renames are atomic), then swapped in; a crash between the two
+// renames of a swap leaves `.old-<env>` behind, which the next run restores or removes.
+// Nothing outside rendered/ is ever written or removed.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+export interface EnvironmentFiles {
+  name: string;
+  /** Path below rendered/<env>/ → content. */
+  files: Map<string, string>;
+}
+
+const STAGING = '.staging-';
+const OLD = '.old-';
+
+export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: { pruneEnvironments?: ReadonlySet<string> } = {}): void {
+  const root = resolve(renderedDir);
+  mkdirSync(root, { recursive: true });
+  recoverInterrupted(root);
+  const staged: { name: string; dir: string }[] = [];
+  try {
+    for (const env of envs) {
+      const dir = join(root, `${STAGING}${env.name}`);
+      rmSync(dir, { recursive: true, force: true });
+      writeTree(dir, env.files);
+      staged.push({ name: env.name, dir });
+    }
+  } catch (e) {
+    for (const s of staged) rmSync(s.dir, { recursive: true, force: true });
+    rmSync(join(root, `${STAGING}${envs[staged.length]?.name ?? ''}`), { recursive: true, force: true });
+    throw e;
+  }
+  for (const s of staged) swapIn(root, s.name, s.dir);
+  if (options.pruneEnvironments) {
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !options.pruneEnvironments.has(entry.name)) {
+        rmSync(inside(root, entry.name), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+function writeTree(dir: string, files: Map<string, string>): void {
+  const made = new Set<string>();
+  for (const [path, content] of files) {
+    const target = inside(dir, path);
+    const parent = dirname(target);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(target, content);
+  }
+  if (files.size === 0) mkdirSync(dir, { recursive: true });
+}
+
+function swapIn(root: string, name: string, staged: string): void {
+  const target = inside(root, name);
+  const old = inside(root, `${OLD}${name}`);
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(staged, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Finishes or undoes a swap that a previous, interrupted run left half done. */
+function recoverInterrupted(root: string): void {
+  for (const entry of readdirSync(root)) {
+    if (entry.startsWith(OLD)) {
+      const name = entry.slice(OLD.length);
+      if (existsSync(join(root, name))) rmSync(join(root, entry), { recursive: true, force: true });
+      else renameSync(join(root, entry), join(root, name));
+    } else if (entry.startsWith(STAGING)) {
+      rmSync(join(root, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Joins and refuses any path that would leave `base` (a defence against odd object names). */
+function inside(base: string, path: string): string {
+  const full = resolve(base, path);
+  const rel = relative(base, full);
+  if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..')) {
+    throw new Error(`refusing to write outside ${base}: ${path}`);
+  }
+  return full;
+}
+
+/** Every file below rendered/<env>/ → content (for check). */
+export function readTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string, prefix: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(d, e.name), rel);
+      else if (e.isFile() || statSync(join(d, e.name)).isFile()) files.set(rel, readFileSync(join(d, e.name), 'utf8'));
+    }
+  };
+  walk(dir, '');
+  return files;
+}
