@@ -126,6 +126,10 @@ describe('metallb component', () => {
     expect(speaker.spec!.template.spec!.containers[0]!.args).not.toContain('--ignore-exclude-lb');
   });
 
+  it('renders the same objects under IPVS (strictARP is set on kube-proxy by the operator, not here)', () => {
+    expect(JSON.stringify(metallb({ ...cluster, kubeProxyMode: 'ipvs' }, lb).component)).toBe(JSON.stringify(component));
+  });
+
   it('refuses a cluster whose only nodes are control-plane nodes (nothing would announce the pool)', () => {
     expect(() => metallb({ ...cluster, nodes: [{ name: 'solo', ip: '192.168.7.10', controlPlane: true }] }, lb)).toThrow(RenderError);
   });
@@ -178,7 +182,7 @@ describe('MetalLB validators', () => {
   });
 
   it('reject a bad address with a format error at its path', () => {
-    for (const bad of ['192.168.1.300/24', '10.0.0.9-10.0.0.1', '10.0.0.1-fc00::1', '10.0.0.0/33', '10.0.0.1', 'pool']) {
+    for (const bad of ['192.168.1.300/24', '10.0.0.9-10.0.0.1', '10.0.0.1-fc00::1', '10.0.0.0/33', '10.0.0.1', 'pool', 'fc00::ff-fc00::1', '::/129', 'fe80::1%eth0/64', '010.0.0.0/8']) {
       expect(poolAddressProblem(bad), bad).toBeDefined();
     }
     expect(validateIPAddressPool(pool(['10.0.0.0/24', '10.0.0.9-10.0.0.1']))).toBe(false);
