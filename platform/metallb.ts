@@ -406,6 +406,8 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
     syncWave: -20,
     resources,
     upstream: [metallbCrds],
+    // The controller generates the memberlist key the speakers mount; it is never committed.
+    runtimeObjects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: memberlistSecret, namespace } }],
     ignoreDifferences: [
       {
         group: 'admissionregistration.k8s.io',

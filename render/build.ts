@@ -114,7 +114,8 @@ function toPlain(resource: Resource, env: string, component: Component): KubeObj
 function fileName(o: KubeObject, component: Component): string {
   const kind = o.kind.toLowerCase();
   const ns = o.metadata.namespace;
-  const name = o.metadata.name;
+  // RBAC names such as `metallb-system:controller` carry colons, which some filesystems refuse.
+  const name = o.metadata.name.replace(/[^A-Za-z0-9._-]/g, '_');
   return ns === undefined || ns === component.namespace ? `${kind}-${name}.yaml` : `${kind}-${ns}-${name}.yaml`;
 }
 

@@ -31,7 +31,7 @@ export function renderEnvironment(env: Environment): EnvironmentRender {
   const repoPaths = new Set(built.components.map((c) => `${RENDERED_DIR}/${env.name}/${c.name}`));
   const findings = validateBundle(
     built.objects.map((o) => ({ object: o.object, env: env.name, component: o.component, file: `${RENDERED_DIR}/${env.name}/${o.path}` })),
-    { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, inventory: clusterInventory(), repoPaths },
+    { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, inventory: [...clusterInventory(), ...built.components.flatMap((c) => c.runtimeObjects ?? [])], repoPaths },
   );
   const files = new Map<string, string>();
   if (!findings.some((f) => f.severity === 'error')) {

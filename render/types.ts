@@ -78,6 +78,11 @@ export interface Component {
   /** Upstream manifests at a pinned tag, synced as `<name>-<label>` one wave earlier. */
   upstream?: UpstreamSource[];
   ignoreDifferences?: IgnoreDifference[];
+  /**
+   * Objects a controller of this component creates at runtime (never rendered, never committed),
+   * declared so that references to them resolve during validation — e.g. MetalLB's memberlist Secret.
+   */
+  runtimeObjects?: KubeObject[];
 }
 
 /** A user mistake or a broken invariant: printed without a stack trace, exit 1. */

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
+
+let box: Sandbox | undefined;
+afterEach(() => {
+  box?.remove();
+  box = undefined;
+});
+
+describe('npm run render', () => {
+  it('renders every environment byte-identically twice, LF and final newline', () => {
+    box = sandbox();
+    const first = box.run('render');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^dev: \d+ objects in \d+ components, 0 errors, \d+ warnings \(\d+ ms\)$/m);
+    expect(first.stdout).toMatch(/^prod: /m);
+    const hash = treeHash(join(box.dir, 'rendered'));
+    rmSync(join(box.dir, 'rendered'), { recursive: true });
+    expect(box.run('render').code).toBe(0);
+    expect(treeHash(join(box.dir, 'rendered'))).toBe(hash);
+    const sample = box.read('rendered/dev/argocd/application-root.yaml');
+    expect(sample.endsWith('\n')).toBe(true);
+    expect(sample.includes('\r')).toBe(false);
+  });
+
+  it('renders one environment with --env and leaves the others alone', () => {
+    box = sandbox();
+    expect(box.run('render').code).toBe(0);
+    const prodBefore = treeHash(join(box.dir, 'rendered/prod'));
+    writeFileSync(join(box.dir, 'rendered/dev/stale.yaml'), 'kind: Stale\n');
+    const r = box.run('render', '--env', 'dev');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^prod:/m);
+    expect(existsSync(join(box.dir, 'rendered/dev/stale.yaml'))).toBe(false);
+    expect(treeHash(join(box.dir, 'rendered/prod'))).toBe(prodBefore);
+  });
+
+  it('rejects an unknown environment with a usage error', () => {
+    box = sandbox();
+    const r = box.run('render', '--env', 'staging');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown environment "staging" \(known: dev, prod\)/);
+  });
+
+  it('leaves rendered/ untouched when a model fails, with a clear error and no stack trace', () => {
+    box = sandbox();
+    expect(box.run('render').code).toBe(0);
+    const before = treeHash(join(box.dir, 'rendered'));
+    const prodFile = box.read('environments/prod.ts');
+    box.write('environments/prod.ts', prodFile.replace("ingressIp: '192.168.50.200'", "ingressIp: '192.168.50.250'"));
+    const r = box.run('render');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: env prod › loadBalancer\.ingressIp: Traefik's IP 192\.168\.50\.250 is not in MetalLB pool default/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(treeHash(join(box.dir, 'rendered'))).toBe(before);
+    expect(readdirSync(join(box.dir, 'rendered')).sort()).toEqual(['dev', 'prod']);
+  });
+
+  it('prunes the folder of a removed environment, and nothing outside rendered/', () => {
+    box = sandbox();
+    mkdirSync(join(box.dir, 'rendered/old-env/x'), { recursive: true });
+    writeFileSync(join(box.dir, 'rendered/old-env/x/a.yaml'), 'a: 1\n');
+    writeFileSync(join(box.dir, 'keep.txt'), 'mine\n');
+    expect(box.run('render').code).toBe(0);
+    expect(existsSync(join(box.dir, 'rendered/old-env'))).toBe(false);
+    expect(box.read('keep.txt')).toBe('mine\n');
+  });
+});
+
+describe('npm run check', () => {
+  it('passes on a fresh render and lists added, changed and deleted files otherwise', () => {
+    box = sandbox();
+    expect(box.run('render').code).toBe(0);
+    const ok = box.run('check');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/rendered\/ is up to date/);
+
+    rmSync(join(box.dir, 'rendered/dev/argocd/application-root.yaml'));
+    writeFileSync(join(box.dir, 'rendered/dev/argocd/configmap-argocd-cm.yaml'), 'edited: by hand\n');
+    writeFileSync(join(box.dir, 'rendered/prod/argocd/extra.yaml'), 'kind: Extra\n');
+    const bad = box.run('check');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/added: {3}rendered\/dev\/argocd\/application-root\.yaml/);
+    expect(bad.stderr).toMatch(/changed: rendered\/dev\/argocd\/configmap-argocd-cm\.yaml/);
+    expect(bad.stderr).toMatch(/deleted: rendered\/prod\/argocd\/extra\.yaml/);
+    expect(bad.stderr).toMatch(/run `npm run render`/);
+  });
+
+  it('fails on an empty checkout (nothing rendered yet)', () => {
+    box = sandbox();
+    const r = box.run('check', '--env', 'dev');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/added: {3}rendered\/dev\//);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { dev } from '../../environments/dev.ts';
+import type { Environment } from '../../environments/types.ts';
+import { buildEnvironment } from '../../render/build.ts';
+import { RenderError } from '../../render/types.ts';
+
+function withChange(change: (e: Environment) => void): Environment {
+  const env = structuredClone(dev);
+  change(env);
+  return env;
+}
+
+function errorOf(env: Environment): RenderError {
+  try {
+    buildEnvironment(env);
+  } catch (e) {
+    if (e instanceof RenderError) return e;
+    throw e;
+  }
+  throw new Error('expected a RenderError');
+}
+
+describe('cross-component network invariants', () => {
+  it('accepts the real environments', () => {
+    expect(buildEnvironment(dev).objects.length).toBeGreaterThan(0);
+  });
+
+  const cases: [string, (e: Environment) => void, RegExp, string][] = [
+    ['pool outside the node subnet', (e) => { e.loadBalancer.pool = { name: 'default', first: '172.16.1.200', last: '172.16.1.210' }; e.loadBalancer.ingressIp = '172.16.1.200'; }, /pool 172\.16\.1\.200-172\.16\.1\.210 is not inside the node subnet 172\.16\.0\.0\/24/, 'loadBalancer.pool'],
+    ['pool overlapping the pod CIDR', (e) => { e.cluster.nodeSubnet = '10.244.0.0/24'; e.cluster.nodes = []; e.loadBalancer.pool = { name: 'default', first: '10.244.0.240', last: '10.244.0.250' }; e.loadBalancer.ingressIp = '10.244.0.240'; }, /overlaps/, 'cluster.podCidr'],
+    ['pool containing a node', (e) => { e.loadBalancer.pool = { name: 'default', first: '172.16.0.140', last: '172.16.0.160' }; e.loadBalancer.ingressIp = '172.16.0.140'; }, /contains node k8s-control \(172\.16\.0\.150\)/, 'loadBalancer.pool'],
+    ['ingress IP outside the pool', (e) => { e.loadBalancer.ingressIp = '172.16.0.220'; }, /Traefik's IP 172\.16\.0\.220 is not in MetalLB pool default \(172\.16\.0\.200-172\.16\.0\.210\)/, 'loadBalancer.ingressIp'],
+    ['pod and service CIDRs overlapping', (e) => { e.cluster.serviceCidr = '10.244.128.0/20'; }, /pod CIDR 10\.244\.0\.0\/16 overlaps service CIDR 10\.244\.128\.0\/20/, 'cluster.podCidr'],
+    ['a CIDR with host bits', (e) => { e.cluster.podCidr = '10.244.1.0/16'; }, /host bits/, 'cluster.podCidr'],
+    ['a malformed address', (e) => { e.nfs.server = '172.16.0.300' as never; }, /not an IPv4 address/, 'nfs.server'],
+    ['an empty pool', (e) => { e.loadBalancer.pool = { name: 'default', first: '172.16.0.210', last: '172.16.0.200' }; }, /empty/, 'loadBalancer.pool'],
+  ];
+
+  it.each(cases)('rejects %s, naming the environment and both sides', (_name, change, message, field) => {
+    const err = errorOf(withChange(change));
+    expect(err.where.env).toBe('dev');
+    expect(err.where.field).toBe(field);
+    expect(err.describe()).toMatch(message);
+    expect(err.describe()).toMatch(/^env dev › /);
+  });
+});
