@@ -1,6 +1,10 @@
+// Where Traefik's ACME resolver gets certificates: Let's Encrypt (production or staging), or
+// the lab's in-cluster Pebble. The resolver is named after the issuer, so switching an
+// environment from one to the other also switches the account Traefik keeps in acme.json.
 import type { AcmeChoice } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
 import type { AcmeFacts } from './facts.ts';
+import { pebble } from './pebble.ts';
 
 /** A CA Traefik must trust to talk to the ACME server (Pebble's test root; none for Let's Encrypt). */
 export interface CaTrust {
@@ -17,18 +21,19 @@ export interface Acme {
   trust?: CaTrust;
 }
 
-// STUB: replaced by the ACME model (Pebble or Let's Encrypt).
+export const letsEncryptDirectories = {
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
+
 export function acme(choice: AcmeChoice): Acme {
-  return choice.issuer === 'pebble'
-    ? { components: [], facts: { issuer: 'pebble', caServer: 'https://pebble.pebble.svc.cluster.local/dir' } }
-    : {
-        components: [],
-        facts: {
-          issuer: 'letsencrypt',
-          caServer:
-            choice.directory === 'production'
-              ? 'https://acme-v02.api.letsencrypt.org/directory'
-              : 'https://acme-staging-v02.api.letsencrypt.org/directory',
-        },
-      };
+  switch (choice.issuer) {
+    case 'letsencrypt':
+      // Publicly trusted: Traefik's system pool already verifies it, nothing to mount.
+      return { components: [], facts: { issuer: 'letsencrypt', caServer: letsEncryptDirectories[choice.directory] } };
+    case 'pebble': {
+      const server = pebble();
+      return { components: [server.component], facts: { issuer: 'pebble', caServer: server.directoryUrl }, trust: server.trust };
+    }
+  }
 }
