@@ -86,7 +86,7 @@ export function nfsProvisioner(nfs: NfsFacts): NfsProvisioner {
         labels,
         annotations: {
           'validation.gitops/opt-out': [
-            'policy/run-as-non-root=creates, chmods and renames per-volume directories on the export as whatever user the NFS server maps root to (upstream runs it as root); a fixed non-root UID would have to own the export root',
+            'policy/run-as-non-root=creates, chmods and renames per-volume directories on the export as whatever user the NFS server maps root to, as upstream runs it: a fixed non-root UID would have to own the export root',
             'policy/probes=v4.0.2 serves no health or metrics endpoint and its distroless image has no shell for an exec probe',
           ].join('; '),
         },
