@@ -1,0 +1,84 @@
+// `npm run diff -- --base <ref> [--head <ref>] [--format text|markdown|json] [--output file] [--out-dir dir]`
+// Compares the rendered objects of two refs (the head defaults to a fresh in-memory render of the
+// working tree) and prints what changes per environment and Application, with a rollout review.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parse, UsageError } from './args.ts';
+import {
+  buildWorkingTree, compareSides, formatJson, formatMarkdown, formatText, loadEnvironmentFacts, loadSerializer, readRenderedAtRef,
+  resolveCommit, GITHUB_COMMENT_LIMIT, type DiffReport,
+} from '../diff/index.ts';
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Room the sticky-comment marker and notices need on top of the diff itself. */
+const COMMENT_RESERVE = 512;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parse('diff', args, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string' },
+    'out-dir': { type: 'string' },
+    'max-chars': { type: 'string' },
+    'full-diff-url': { type: 'string' },
+    'repo-dir': { type: 'string' },
+  });
+  if (!values.base) throw new UsageError('diff: --base <git-ref> is required (e.g. --base origin/main or the merge base SHA)');
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`diff: --format must be one of ${FORMATS.join(', ')}`);
+  const maxChars = values['max-chars'] === undefined ? undefined : Number(values['max-chars']);
+  if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars > 0)) throw new UsageError('diff: --max-chars must be a positive integer');
+  const repoDir = values['repo-dir'] ?? gitTopLevel(process.cwd());
+
+  const base = readRenderedAtRef(repoDir, values.base, label(repoDir, values.base));
+  const head = values.head ? readRenderedAtRef(repoDir, values.head, label(repoDir, values.head)) : await buildWorkingTree();
+  const report = compareSides(base, head, { facts: await loadEnvironmentFacts(), serialize: await loadSerializer() });
+  const fullDiffUrl = values['full-diff-url'] ?? runUrlFromActions();
+
+  if (values['out-dir']) {
+    const dir = values['out-dir'];
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'diff.txt'), formatText(report));
+    writeFileSync(join(dir, 'diff.json'), formatJson(report));
+    writeFileSync(join(dir, 'diff.md'), formatMarkdown(report, { maxChars: Number.MAX_SAFE_INTEGER }));
+    writeFileSync(join(dir, 'comment.md'), formatMarkdown(report, { maxChars: maxChars ?? GITHUB_COMMENT_LIMIT - COMMENT_RESERVE, fullDiffUrl }));
+  }
+  const text = render(report, format, maxChars, fullDiffUrl);
+  if (values.output) writeFileSync(values.output, text);
+  else if (!values['out-dir']) process.stdout.write(text);
+  else process.stdout.write(formatText(report).split('\n').slice(0, 2 + report.envs.length).join('\n') + '\n');
+  return 0;
+}
+
+function render(report: DiffReport, format: Format, maxChars: number | undefined, fullDiffUrl: string | undefined): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'markdown':
+      return formatMarkdown(report, { maxChars: maxChars ?? GITHUB_COMMENT_LIMIT, fullDiffUrl });
+    default:
+      return formatText(report);
+  }
+}
+
+/** `main (1a2b3c4d)`: the ref as typed plus the commit it resolved to. */
+function label(repoDir: string, ref: string): string {
+  const sha = resolveCommit(repoDir, ref).slice(0, 12);
+  return ref.startsWith(sha) || sha.startsWith(ref) ? sha : `${ref} (${sha})`;
+}
+
+function gitTopLevel(cwd: string): string {
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd });
+  if (r.status !== 0) throw new UsageError('diff: not inside a git repository (use --repo-dir)');
+  return r.stdout.toString().trim();
+}
+
+/** In GitHub Actions, the run page that holds the full diff artifact. */
+function runUrlFromActions(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = process.env;
+  return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
+}

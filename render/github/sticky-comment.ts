@@ -1,0 +1,68 @@
+// Exactly one comment per pull request and purpose, found by a hidden marker and edited in place
+// on every push: reviewers get one place to look and no notification storm.
+import type { GitHub } from './client.ts';
+import { GitHubError } from './errors.ts';
+
+export const COMMENT_LIMIT = 65_536;
+
+export interface StickyCommentTarget {
+  owner: string;
+  repo: string;
+  /** Pull request (or issue) number. */
+  issueNumber: number;
+  /** Identifies the comment, e.g. `gitops-diff`; stored as `<!-- gitops-diff -->`. */
+  marker: string;
+}
+
+export interface StickyCommentResult {
+  action: 'created' | 'updated' | 'unchanged';
+  id: number;
+  url: string;
+}
+
+export function markerLine(marker: string): string {
+  if (!/^[A-Za-z0-9._:/-]+$/.test(marker)) throw new GitHubError(`comment marker "${marker}" must be letters, digits and . _ : / - only`);
+  return `<!-- ${marker} -->`;
+}
+
+/** The comment body as stored: marker first, never over GitHub's limit. */
+export function stickyBody(marker: string, body: string): string {
+  const line = markerLine(marker);
+  // A body that carries our marker (copied from an old comment) must not create a second match.
+  const clean = body.split(line).join('');
+  const full = `${line}\n${clean}`;
+  if (full.length <= COMMENT_LIMIT) return full;
+  const note = '\n\n> [!WARNING]\n> Cut to fit GitHub\'s 65,536-character comment limit; see the workflow artifact for the rest.\n';
+  return full.slice(0, COMMENT_LIMIT - note.length) + note;
+}
+
+export interface FoundComment {
+  id: number;
+  body: string;
+  url: string;
+}
+
+/** The oldest comment carrying the marker, scanning every page of the conversation. */
+export async function findStickyComment(gh: GitHub, target: StickyCommentTarget): Promise<FoundComment | undefined> {
+  const line = markerLine(target.marker);
+  const pages = gh.paginate.iterator(gh.rest.issues.listComments, {
+    owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100,
+  });
+  for await (const page of pages) {
+    const hit = page.data.find((c) => (c.body ?? '').includes(line));
+    if (hit) return { id: hit.id, body: hit.body ?? '', url: hit.html_url };
+  }
+  return undefined;
+}
+
+export async function upsertStickyComment(gh: GitHub, target: StickyCommentTarget, body: string): Promise<StickyCommentResult> {
+  const full = stickyBody(target.marker, body);
+  const existing = await findStickyComment(gh, target);
+  if (existing) {
+    if (existing.body === full) return { action: 'unchanged', id: existing.id, url: existing.url };
+    const { data } = await gh.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: full });
+    return { action: 'updated', id: data.id, url: data.html_url };
+  }
+  const { data } = await gh.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: full });
+  return { action: 'created', id: data.id, url: data.html_url };
+}
