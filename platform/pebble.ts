@@ -3,6 +3,11 @@
 // ships its static test root *key* (to sign Pebble's own HTTPS leaf at start-up), and a
 // private key must never land in our rendered/ tree, even a public test one. We only keep
 // the matching root *certificate*, which Traefik needs to trust Pebble's HTTPS endpoint.
+//
+// Pebble keeps nothing across restarts: its accounts are gone while Traefik's acme.json still
+// holds one, and issuance fails with "account does not exist" until the `pebble` entry of
+// /data/acme.json is removed (the resolver is named after the issuer, so Let's Encrypt
+// entries are never affected) and Traefik restarted.
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import type { Component, UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';

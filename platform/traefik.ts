@@ -1,7 +1,7 @@
 // Traefik v3.7, the cluster's only ingress: the objects chart v41.3.0 renders for one
 // Deployment with the CRD and Ingress providers, modelled here so the ACME resolver, the
 // MetalLB address and the storage class are typed values instead of Helm strings.
-// CRDs (traefik.io) come from the chart's crds/ folder, synced by the Argo CD model.
+// The traefik.io CRDs are synced by Argo CD from the chart's crds/ folder at the same tag.
 import { createHash } from 'node:crypto';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -15,7 +15,7 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import { type Component, RenderError } from '../render/types.ts';
+import { type Component, RenderError, type UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
 import type { AcmeFacts, IngressFacts, StorageClassRef } from './facts.ts';
 import type { LoadBalancerIp } from './metallb.ts';
@@ -39,6 +39,20 @@ export interface Traefik {
 }
 
 export const traefikImage = 'docker.io/traefik:v3.7.11';
+
+/**
+ * The ten traefik.io/v1alpha1 CRDs of chart v41.3.0 (whose default proxy is the image above).
+ * Only those: the folder's kustomization would add fifteen Traefik Hub CRDs we never use.
+ * Server-side apply, as upstream does: the largest CRDs are close to the annotation limit.
+ */
+export const traefikCrds: UpstreamSource = {
+  label: 'crds',
+  repoURL: 'https://github.com/traefik/traefik-helm-chart',
+  targetRevision: 'v41.3.0',
+  path: 'traefik/crds',
+  include: 'traefik.io_*.yaml',
+  serverSideApply: true,
+};
 export const traefikNamespace = 'traefik';
 export const traefikIngressClass = 'traefik';
 /** The controller value Traefik's Ingress provider claims IngressClasses by. */
@@ -249,7 +263,7 @@ export function traefik(input: TraefikInput): Traefik {
   ];
 
   return {
-    component: { name: 'traefik', namespace, layer: 'platform', syncWave: -10, resources },
+    component: { name: 'traefik', namespace, layer: 'platform', syncWave: -10, resources, upstream: [traefikCrds] },
     ingress,
   };
 }

@@ -45,6 +45,12 @@ describe('traefik', () => {
     expect(only(Namespace).metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  it('syncs the traefik.io CRDs (only those) from the chart tag, one wave earlier', () => {
+    expect(component.upstream).toEqual([
+      expect.objectContaining({ label: 'crds', repoURL: 'https://github.com/traefik/traefik-helm-chart', targetRevision: 'v41.3.0', path: 'traefik/crds', include: 'traefik.io_*.yaml', serverSideApply: true }),
+    ]);
+  });
+
   it('every object passes its kubernetes-models schema (traefik.io/v1alpha1 for the CRDs)', () => {
     for (const r of component.resources) {
       expect(r, `${r.kind} is a kubernetes-models instance`).toHaveProperty('validate');
