@@ -29,5 +29,38 @@ export const dev: Environment = {
     argocdHost: 'argocd.dev.sound-buzz.live',
   },
   strictPolicy: false,
-  apps: {},
+  apps: {
+    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: '3aa9ddb' } },
+    'sound-buzz': { version: '0.58.0', volumes: { data: '500Mi', music: '20Gi' } },
+    'django-web': {
+      images: {
+        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: '1.2.0' },
+        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: '1.2.0' },
+      },
+      postgres: '17.6',
+      redis: '7.4.5',
+      migration: '0001_initial',
+      replicas: { public: 2, api: 2 },
+      autoscale: { maxReplicas: 4, cpuPercent: 60 },
+      webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
+      db: {
+        database: 'garage',
+        user: 'garage',
+        volumeSize: '100Mi',
+        size: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
+      },
+      backup: { schedule: '30 2 * * *', timeZone: 'Europe/Paris', keep: 3, volumeSize: '256Mi' },
+    },
+    wordpress: {
+      images: { wordpress: '6.8.2-php8.3-apache', mysql: '8.4.6', phpMyAdmin: '5.2.2-apache' },
+      volumes: { wordpress: '1Gi', mysql: '2Gi', phpMyAdmin: '100Mi' },
+      replicas: 1,
+      phpMyAdmin: true,
+    },
+    monitoring: {
+      images: { influxdb: '1.11.8', telegraf: '1.35.3', grafana: '12.1.1' },
+      volumes: { influxdb: '2Gi', grafana: '1Gi' },
+      interval: '10s',
+    },
+  },
 };

@@ -29,5 +29,40 @@ export const prod: Environment = {
     argocdHost: 'argocd.sound-buzz.live',
   },
   strictPolicy: true,
-  apps: {},
+  apps: {
+    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: '3aa9ddb' } },
+    'sound-buzz': { version: '0.57.0', volumes: { data: '1Gi', music: '50Gi' } },
+    'django-web': {
+      images: {
+        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: '1.1.0' },
+        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: '1.1.0' },
+      },
+      postgres: '17.5',
+      redis: '7.4.4',
+      migration: '0001_initial',
+      replicas: { public: 3, api: 3 },
+      autoscale: { maxReplicas: 10, cpuPercent: 60 },
+      webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
+      db: {
+        database: 'garage',
+        user: 'garage',
+        volumeSize: '100Mi',
+        // The exercise's 200Mi limit risks OOM kills under load: production gets headroom.
+        size: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      },
+      backup: { schedule: '30 2 * * *', timeZone: 'Europe/Paris', keep: 14, volumeSize: '2Gi' },
+    },
+    wordpress: {
+      images: { wordpress: '6.8.1-php8.3-apache', mysql: '8.4.5', phpMyAdmin: '5.2.2-apache' },
+      volumes: { wordpress: '5Gi', mysql: '10Gi', phpMyAdmin: '100Mi' },
+      replicas: 2,
+      // No database UI on the public production edge; use `kubectl port-forward` to MySQL instead.
+      phpMyAdmin: false,
+    },
+    monitoring: {
+      images: { influxdb: '1.11.8', telegraf: '1.34.4', grafana: '12.0.2' },
+      volumes: { influxdb: '20Gi', grafana: '2Gi' },
+      interval: '10s',
+    },
+  },
 };

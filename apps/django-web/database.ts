@@ -1,0 +1,133 @@
+// The garage database: a primary, a hot standby streaming from it, and nightly dumps.
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { StorageClassRef } from '../../platform/facts.ts';
+import { RenderError, type Resource } from '../../render/types.ts';
+import {
+  claim, configMap, containerSecurity, podSecurity, postgresStatefulSet, resources, secretEnv, secretRef, workloadLabels,
+} from '../kit/index.ts';
+
+export const APP = 'django-web';
+export const DB_ROLE = 'db';
+export const REPLICA_ROLE = 'db-replica';
+export const BACKUP_ROLE = 'backup';
+export const DB_PORT = 5432;
+const REPLICATION_USER = 'replicator';
+
+export const DB_CREDENTIALS = secretRef('db-credentials', ['password', 'replication-password']);
+
+export interface DatabaseInput {
+  image: string;
+  storageClass: StorageClassRef;
+  database: string;
+  user: string;
+  volumeSize: string;
+  size: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+  backup: { schedule: string; timeZone: string; keep: number; volumeSize: string };
+}
+
+// Runs once, on the primary's first start: the replication role and its pg_hba line.
+// The password goes through a psql variable, never spliced into SQL text.
+const REPLICATION_INIT = `#!/bin/bash
+set -euo pipefail
+psql -v ON_ERROR_STOP=1 -v pw="$REPLICATION_PASSWORD" --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" <<'SQL'
+CREATE ROLE ${REPLICATION_USER} WITH REPLICATION LOGIN PASSWORD :'pw';
+SQL
+echo "host replication ${REPLICATION_USER} all scram-sha-256" >> "$PGDATA/pg_hba.conf"
+`;
+
+export function database(input: DatabaseInput): Resource[] {
+  const init = configMap('db-init', { '10-replication.sh': REPLICATION_INIT });
+  const password = { secret: DB_CREDENTIALS, key: 'password' };
+  const replicationPassword = { secret: DB_CREDENTIALS, key: 'replication-password' };
+  const primary = postgresStatefulSet({
+    app: APP,
+    role: DB_ROLE,
+    image: input.image,
+    storageClass: input.storageClass,
+    volumeSize: input.volumeSize,
+    size: input.size,
+    database: input.database,
+    user: input.user,
+    password,
+    env: [secretEnv('REPLICATION_PASSWORD', DB_CREDENTIALS, 'replication-password')],
+    initScripts: init,
+  });
+  const replica = postgresStatefulSet({
+    app: APP,
+    role: REPLICA_ROLE,
+    image: input.image,
+    storageClass: input.storageClass,
+    volumeSize: input.volumeSize,
+    size: input.size,
+    database: input.database,
+    user: input.user,
+    password,
+    standbyOf: { host: DB_ROLE, user: REPLICATION_USER, password: replicationPassword },
+  });
+  return [init, ...primary.resources, ...replica.resources, ...backup(input)];
+}
+
+function backup(input: DatabaseInput): Resource[] {
+  const b = input.backup;
+  if (!Number.isInteger(b.keep) || b.keep < 1) {
+    throw new RenderError({ component: APP, resource: `CronJob/${APP}/db-backup`, field: 'backup.keep' }, `keep must be a positive integer, got ${b.keep}`);
+  }
+  const volume = claim({ app: APP, name: 'db-backup', size: b.volumeSize, storageClass: input.storageClass });
+  // Dump to a temporary name, then rename: a failed dump never counts as one of the kept ones.
+  const script = [
+    'set -eu',
+    'stamp=$(date -u +%Y%m%dT%H%M%SZ)',
+    'pg_dump -h "$DB_HOST" -p 5432 -U "$PGUSER" -d "$PGDATABASE" -Fc -f "/backup/.$PGDATABASE-$stamp.partial"',
+    'mv "/backup/.$PGDATABASE-$stamp.partial" "/backup/$PGDATABASE-$stamp.dump"',
+    'ls -1 /backup/*.dump | sort -r | tail -n +$((KEEP + 1)) | xargs -r rm -f --',
+    'ls -l /backup',
+  ].join('\n');
+  const labels = workloadLabels({ app: APP, role: BACKUP_ROLE });
+  const job = new CronJob({
+    metadata: { name: 'db-backup', labels },
+    spec: {
+      schedule: b.schedule,
+      timeZone: b.timeZone,
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: 'OnFailure',
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: podSecurity({ user: 999 }),
+              containers: [
+                {
+                  name: 'pg-dump',
+                  image: input.image,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['sh', '-c', script],
+                  env: [
+                    { name: 'DB_HOST', value: DB_ROLE },
+                    { name: 'PGUSER', value: input.user },
+                    { name: 'PGDATABASE', value: input.database },
+                    { name: 'KEEP', value: String(b.keep) },
+                    secretEnv('PGPASSWORD', DB_CREDENTIALS, 'password'),
+                  ],
+                  resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }),
+                  securityContext: containerSecurity({ readOnlyRoot: true }),
+                  volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
+                },
+              ],
+              volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: 'db-backup' } }],
+            },
+          },
+        },
+      },
+    },
+  });
+  return [volume, job];
+}

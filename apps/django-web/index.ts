@@ -1,0 +1,128 @@
+// django-web: the CSC8567 "garage" site. Two Django tiers built from the course correction
+// (`public` at /, `api` at /api), a PostgreSQL primary with a streaming read replica, a Redis
+// cache and nightly dumps. Every connection is denied unless listed in `policies` below.
+import type { AppModel } from '../catalog.ts';
+import type { Resource } from '../../render/types.ts';
+import {
+  allowDns, appComponent, appNamespace, configMap, defaultDeny, execProbes, hostOf, httpProbes, image, rolePolicy,
+  sealedSecrets, secretEnv, secretRef, webWorkload, type AppContext, type Rule,
+} from '../kit/index.ts';
+import { APP, BACKUP_ROLE, DB_CREDENTIALS, DB_PORT, DB_ROLE, REPLICA_ROLE, database } from './database.ts';
+import type { DjangoWebValues } from './values.ts';
+
+export type { DjangoWebValues } from './values.ts';
+
+const WEB_PORT = 8000;
+const REDIS_PORT = 6379;
+/** Pods of the schema migration Job carry this role (apps/kit/migration-job.ts). */
+export const MIGRATE_ROLE = 'migrate';
+
+const DJANGO = secretRef('django', ['secret-key']);
+
+export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
+  const host = hostOf(ctx, values.host, 'django');
+  // Connection settings for both tiers; the passwords come from Secrets, by name.
+  const settings = configMap('db-settings', {
+    POSTGRES_HOST: DB_ROLE,
+    POSTGRES_READ_HOST: REPLICA_ROLE,
+    POSTGRES_PORT: String(DB_PORT),
+    POSTGRES_DB: values.db.database,
+    POSTGRES_USER: values.db.user,
+    REDIS_URL: `redis://redis:${REDIS_PORT}/0`,
+    DJANGO_ALLOWED_HOSTS: host,
+    DJANGO_CSRF_TRUSTED_ORIGINS: `https://${host}`,
+    DJANGO_DEBUG: 'False',
+  });
+  const tier = (role: 'public' | 'api', probePath: string, pathPrefix: string) =>
+    webWorkload({
+      app: APP,
+      role,
+      image: image(values.images[role].repository, values.images[role].tag, { app: APP, field: `images.${role}.tag` }),
+      containerPort: WEB_PORT,
+      replicas: values.replicas[role],
+      autoscale: values.autoscale,
+      size: values.webSize,
+      probes: httpProbes(probePath, 'http', 60),
+      runAs: { user: 10001 },
+      envFrom: [settings],
+      env: [
+        { name: 'APP_TYPE', value: role },
+        secretEnv('POSTGRES_PASSWORD', DB_CREDENTIALS, 'password'),
+        secretEnv('DJANGO_SECRET_KEY', DJANGO, 'secret-key'),
+      ],
+      mounts: [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '64Mi' } }],
+      routes: [{ host, pathPrefix }],
+      ingress: ctx.platform.ingress,
+    });
+  const publicTier = tier('public', '/', '/');
+  const apiTier = tier('api', '/api/', '/api');
+  const redis = webWorkload({
+    app: APP,
+    role: 'redis',
+    image: image('redis', values.redis, { app: APP, field: 'redis' }),
+    containerPort: REDIS_PORT,
+    servicePort: REDIS_PORT,
+    portName: 'redis',
+    replicas: 1,
+    // A cache: nothing persisted, least recently used keys evicted at the memory cap.
+    args: ['--save', '', '--appendonly', 'no', '--maxmemory', '48mb', '--maxmemory-policy', 'allkeys-lru'],
+    size: { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '200m', memory: '96Mi' } },
+    probes: execProbes(['redis-cli', 'ping']),
+    runAs: { user: 999 },
+    readOnlyRoot: true,
+    mounts: [{ name: 'data', mountPath: '/data', emptyDir: { sizeLimit: '16Mi' } }],
+    ingress: ctx.platform.ingress,
+  });
+  const db = database({
+    image: image('postgres', values.postgres, { app: APP, field: 'postgres' }, 'major-minor'),
+    storageClass: ctx.platform.storageClass,
+    database: values.db.database,
+    user: values.db.user,
+    volumeSize: values.db.volumeSize,
+    size: values.db.size,
+    backup: values.backup,
+  });
+
+  const resources: Resource[] = [
+    appNamespace({ name: APP, app: APP }),
+    settings,
+    ...db,
+    ...publicTier.resources,
+    ...apiTier.resources,
+    ...redis.resources,
+    ...sealedSecrets(APP, [{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }], values.sealed),
+    ...policies(ctx),
+    // MIGRATIONS — the schema migration Job goes here (wired by the lead once
+    // apps/kit/migration-job.ts lands), e.g.:
+    //   ...migrationJob({ app: APP, role: MIGRATE_ROLE, image: <api image>, target: values.migration,
+    //                     envFrom: [settings], env: [secretEnv('POSTGRES_PASSWORD', DB_CREDENTIALS, 'password')] })
+    // Its pods must carry selectorLabels({ app: APP, role: MIGRATE_ROLE }): the `db` and
+    // `migrate` NetworkPolicies below already admit exactly that role to the primary.
+  ];
+  return [appComponent(APP, resources)];
+};
+
+/** Default deny, then per workload: who may connect to it and where it may connect. */
+function policies(ctx: AppContext): Resource[] {
+  const db: Rule = { peers: [{ role: DB_ROLE }], ports: [DB_PORT] };
+  const replica: Rule = { peers: [{ role: REPLICA_ROLE }], ports: [DB_PORT] };
+  const cache: Rule = { peers: [{ role: 'redis' }], ports: [REDIS_PORT] };
+  const web: Rule = { peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [WEB_PORT] };
+  const tiers = [{ role: 'public' }, { role: 'api' }];
+  return [
+    defaultDeny(),
+    allowDns(),
+    rolePolicy({ app: APP, role: 'public', ingress: [web], egress: [db, replica, cache] }),
+    rolePolicy({ app: APP, role: 'api', ingress: [web], egress: [db, replica, cache] }),
+    rolePolicy({
+      app: APP,
+      role: DB_ROLE,
+      ingress: [{ peers: [...tiers, { role: BACKUP_ROLE }, { role: REPLICA_ROLE }, { role: MIGRATE_ROLE }], ports: [DB_PORT] }],
+      egress: [],
+    }),
+    rolePolicy({ app: APP, role: REPLICA_ROLE, ingress: [{ peers: tiers, ports: [DB_PORT] }], egress: [db] }),
+    rolePolicy({ app: APP, role: 'redis', ingress: [{ peers: tiers, ports: [REDIS_PORT] }], egress: [] }),
+    rolePolicy({ app: APP, role: BACKUP_ROLE, ingress: [], egress: [db] }),
+    rolePolicy({ app: APP, role: MIGRATE_ROLE, ingress: [], egress: [db] }),
+  ];
+}

@@ -1,0 +1,13 @@
+import type { Component, Resource } from '../../render/types.ts';
+import type { AppContext } from './context.ts';
+
+/** An app's Argo CD Application: its own namespace (first resource), layer `app`. */
+export function appComponent(name: string, resources: Resource[], syncWave = 0): Component {
+  return { name, namespace: name, layer: 'app', syncWave, resources };
+}
+
+/** `<sub>.<domain>` (or the bare domain) unless the environment's values name a host. */
+export function hostOf(ctx: AppContext, override: string | undefined, sub?: string): string {
+  if (override) return override;
+  return sub ? `${sub}.${ctx.platform.domain}` : ctx.platform.domain;
+}

@@ -1,0 +1,88 @@
+import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { StorageClassRef } from '../../platform/facts.ts';
+import { execProbes } from './probes.ts';
+import type { Size } from './resources.ts';
+import { secretEnv, type SecretRef } from './secrets.ts';
+import { statefulServer, type StatefulServer } from './stateful.ts';
+
+/** The official image's user (postgres, uid/gid 999). */
+const POSTGRES_UID = 999;
+const DATA_DIR = '/var/lib/postgresql/data';
+/** A subdirectory: initdb refuses a volume root that holds `lost+found` or is not 0700. */
+const PGDATA = `${DATA_DIR}/pgdata`;
+
+export interface PostgresSpec {
+  app: string;
+  role: string;
+  image: string;
+  storageClass: StorageClassRef;
+  /** Volume size, e.g. `100Mi`. */
+  volumeSize: string;
+  size: Size;
+  database: string;
+  user: string;
+  /** Secret holding the superuser password under `key`. */
+  password: { secret: SecretRef; key: string };
+  /** Extra environment (e.g. a replication password the init script reads). */
+  env?: IEnvVar[];
+  /** Scripts run once by the image's entrypoint when the data directory is empty. */
+  initScripts?: ConfigMap;
+  /**
+   * Start as a hot standby streaming from this primary: an init container clones it with
+   * `pg_basebackup -R` when the volume is empty; afterwards PostgreSQL follows it.
+   */
+  standbyOf?: { host: string; user: string; password: { secret: SecretRef; key: string } };
+}
+
+export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
+  const isReady = ['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', spec.user, '-d', spec.database];
+  const env: IEnvVar[] = [
+    { name: 'POSTGRES_DB', value: spec.database },
+    { name: 'POSTGRES_USER', value: spec.user },
+    secretEnv('POSTGRES_PASSWORD', spec.password.secret, spec.password.key),
+    { name: 'PGDATA', value: PGDATA },
+    ...(spec.env ?? []),
+  ];
+  const standby = spec.standbyOf;
+  return statefulServer({
+    app: spec.app,
+    role: spec.role,
+    image: spec.image,
+    port: { name: 'postgres', number: 5432 },
+    size: spec.size,
+    probes: execProbes(isReady, 120),
+    runAs: { user: POSTGRES_UID },
+    data: { name: 'data', mountPath: DATA_DIR, size: spec.volumeSize, storageClass: spec.storageClass },
+    env,
+    mounts: spec.initScripts ? [{ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true, configMap: spec.initScripts }] : [],
+    initContainers: standby
+      ? [
+          {
+            name: 'clone-primary',
+            image: spec.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', CLONE_SCRIPT],
+            env: [
+              { name: 'PGDATA', value: PGDATA },
+              { name: 'PRIMARY_HOST', value: standby.host },
+              { name: 'REPLICATION_USER', value: standby.user },
+              secretEnv('PGPASSWORD', standby.password.secret, standby.password.key),
+            ],
+            resources: { requests: { ...spec.size.requests }, limits: { ...spec.size.limits } },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: false },
+            volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
+          },
+        ]
+      : undefined,
+  });
+}
+
+// Clone only an empty volume: a standby that already has data resumes streaming on its own.
+const CLONE_SCRIPT = [
+  'set -eu',
+  'if [ -s "$PGDATA/PG_VERSION" ]; then echo "standby data present"; exit 0; fi',
+  'until pg_isready -h "$PRIMARY_HOST" -p 5432; do echo "waiting for $PRIMARY_HOST"; sleep 5; done',
+  'pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U "$REPLICATION_USER" -D "$PGDATA" -X stream -R --checkpoint=fast',
+  'chmod 0700 "$PGDATA"',
+].join('\n');
