@@ -3,7 +3,7 @@
 // facts (strictPolicy), never as environment names.
 import type { KubeObject } from '../types.ts';
 import { deepEqual, isUnder } from './fields.ts';
-import type { EnvReviewFacts, FieldChange, ImageChange, Risk } from './model.ts';
+import { RISK_CLASSES, type EnvReviewFacts, type FieldChange, type ImageChange, type Risk } from './model.ts';
 import { parseQuantity } from './quantity.ts';
 import {
   ROLLING_KINDS, containers, get, imageChanges, matchLabels, podTemplate, referencedConfig, replicas, selects, templatePath,
@@ -50,7 +50,7 @@ export function classify(change: ChangeUnderReview, env: EnvUnderReview): Risk[]
     risks.push(...rolloutRisks(change.base, change.head, change.fields, env));
     risks.push(...serviceSelectorRisks(change.base, change.head, env));
   }
-  return risks;
+  return risks.sort((a, b) => RISK_CLASSES.indexOf(a.class) - RISK_CLASSES.indexOf(b.class));
 }
 
 function changedUnder(fields: FieldChange[], prefix: string): FieldChange[] {
@@ -78,7 +78,7 @@ function removalRisks(o: KubeObject, env: EnvUnderReview): Risk[] {
     case 'Application': {
       if (!o.apiVersion.startsWith('argoproj.io/') || env.removedApps.has(o.metadata.name)) return [];
       const n = env.baseObjectsPerApp.get(o.metadata.name);
-      const what = n === undefined ? 'every object it manages' : `the ${n} objects it manages`;
+      const what = n === undefined ? 'every object it manages' : plural(n, 'object', 'it manages');
       return [{ class: 'data-at-risk', reason: `Application ${o.metadata.name} removed: Argo CD prunes ${what}` }];
     }
     default:
@@ -261,3 +261,8 @@ export function isConfigKind(o: KubeObject): boolean {
   return o.kind === 'ConfigMap' || o.kind === 'Secret' || o.kind === 'SealedSecret';
 }
 
+
+/** `the 1 object it manages` / `the 3 objects it manages`. */
+export function plural(n: number, noun: string, rest: string): string {
+  return `the ${n} ${noun}${n === 1 ? '' : 's'} ${rest}`;
+}

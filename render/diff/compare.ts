@@ -2,7 +2,7 @@
 // Objects are matched by env + group/kind/namespace/name, so moving a file is not a change.
 import { stringify } from 'yaml';
 import type { KubeObject } from '../types.ts';
-import { classify, type EnvUnderReview } from './classify.ts';
+import { classify, plural, type EnvUnderReview } from './classify.ts';
 import { diffFields } from './fields.ts';
 import { unifiedDiff } from './line-diff.ts';
 import {
@@ -143,10 +143,10 @@ function compareEnv(
     const renamedTo = [...apps.values()].find((a) => a.status === 'added' && a.objects.filter((o) => o.movedFrom === name).length * 2 >= (baseObjectsPerApp.get(name) ?? 0));
     if (renamedTo) {
       const moved = renamedTo.objects.filter((o) => o.movedFrom === name).length;
-      renamedTo.risks.push({ class: 'data-at-risk', reason: `Application renamed from ${name} to ${renamedTo.name}: Argo CD deletes the ${moved} objects it shares with ${name} and creates them again` });
+      renamedTo.risks.push({ class: 'data-at-risk', reason: `Application renamed from ${name} to ${renamedTo.name}: Argo CD deletes ${plural(moved, 'object', `it shares with ${name}`)} and creates them again` });
     } else {
       const n = baseObjectsPerApp.get(name) ?? 0;
-      appDiff(name).risks.push({ class: 'data-at-risk', reason: `Application ${name} removed: Argo CD prunes the ${n} objects it manages` });
+      appDiff(name).risks.push({ class: 'data-at-risk', reason: `Application ${name} removed: Argo CD prunes ${plural(n, 'object', 'it manages')}` });
     }
   }
 
