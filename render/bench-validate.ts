@@ -1,0 +1,107 @@
+// Validator benchmark: 1000 apps × 3 environments × {ConfigMap, Deployment, Service, Ingress,
+// HPA} = 15,000 synthetic objects, validated as one bundle. The first call includes loading
+// the schemas it needs (what `render` pays); the second shows the steady state.
+// `node render/bench-validate.ts [--apps N] [--format text|json]`
+import { parseArgs } from 'node:util';
+import { validateBundle, type BundleItem } from './validate/index.ts';
+import type { KubeObject } from './types.ts';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+
+function appObjects(env: string, i: number): KubeObject[] {
+  const name = `app-${i}`;
+  const namespace = `${env}-apps`;
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${name}-${env}` };
+  const meta = { name, namespace, labels };
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...meta, name: `${name}-config` }, data: { LOG_LEVEL: 'info', GREETING: `hello ${i}` } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { ...meta, annotations: { 'argocd.argoproj.io/sync-wave': '1' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
+            containers: [{
+              name: 'app',
+              image: `registry.example.org/team/${name}:1.${i % 10}.0`,
+              ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+              envFrom: [{ configMapRef: { name: `${name}-config` } }],
+              env: [{ name: 'ENVIRONMENT', value: env }],
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/live', port: 'http' }, initialDelaySeconds: 5 },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+            }],
+          },
+        },
+      },
+    },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
+    {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta,
+      spec: {
+        ingressClassName: 'traefik',
+        rules: [{ host: `${name}.${env}.example.org`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] } }],
+      },
+    },
+    {
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas: 2, maxReplicas: 5,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 75 } } }],
+      },
+    },
+  ] as KubeObject[];
+}
+
+export function syntheticBundle(apps: number): BundleItem[] {
+  const items: BundleItem[] = [];
+  for (const env of ENVS) for (let i = 0; i < apps; i++) for (const object of appObjects(env, i)) items.push({ object, env });
+  return items;
+}
+
+const INVENTORY: KubeObject[] = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'traefik' } },
+  { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'nfs-client', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } },
+] as KubeObject[];
+
+function main(): void {
+  const { values } = parseArgs({ options: { apps: { type: 'string', default: '1000' }, format: { type: 'string', default: 'text' } } });
+  const apps = Number(values.apps);
+  if (!Number.isInteger(apps) || apps < 1) throw new Error('--apps must be a positive integer');
+  const items = syntheticBundle(apps);
+  const options = { kubeVersion: '1.33', inventory: INVENTORY };
+  let t = performance.now();
+  const findings = validateBundle(items, options);
+  const coldMs = performance.now() - t;
+  t = performance.now();
+  validateBundle(items, options);
+  const warmMs = performance.now() - t;
+  const result = {
+    benchmark: 'validate',
+    objects: items.length,
+    ms: Math.round(coldMs),
+    objectsPerSecond: Math.round(items.length / (coldMs / 1000)),
+    warmMs: Math.round(warmMs),
+    warmObjectsPerSecond: Math.round(items.length / (warmMs / 1000)),
+    findings: findings.length,
+  };
+  if (values.format === 'json') {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    process.stdout.write(
+      `validate: ${result.objects} objects in ${result.ms} ms (${result.objectsPerSecond} objects/s, first call incl. schema loading); ` +
+        `warm ${result.warmMs} ms (${result.warmObjectsPerSecond} objects/s); ${result.findings} findings\n`,
+    );
+  }
+  if (findings.length) {
+    for (const f of findings.slice(0, 5)) process.stderr.write(`  unexpected: ${f.rule} ${f.kind}/${f.name} ${f.path}: ${f.message}\n`);
+  }
+}
+
+if (import.meta.main) main();

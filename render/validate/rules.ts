@@ -1,0 +1,76 @@
+// The rule catalogue: every finding's rule ID, default severity and one-line summary.
+// docs/validation-rules.md documents each of them (a test keeps the two in step); SARIF
+// output lists them as the tool's rules.
+import type { Severity } from './index.ts';
+
+export type Layer = 'yaml' | 'schema' | 'api' | 'ref' | 'policy';
+
+export interface Rule {
+  id: string;
+  layer: Layer;
+  /** Policy rules follow `strictPolicy` instead (warning, or error when strict). */
+  severity: Severity;
+  summary: string;
+}
+
+const rule = (id: string, severity: Severity, summary: string): Rule => ({
+  id,
+  layer: id.slice(0, id.indexOf('/')) as Layer,
+  severity,
+  summary,
+});
+
+export const RULES: readonly Rule[] = [
+  rule('yaml/syntax', 'error', 'The file is not valid YAML.'),
+  rule('yaml/duplicate-key', 'error', 'A mapping repeats a key (kubectl and Argo CD reject it).'),
+  rule('yaml/yaml11-boolean', 'warning', 'An unquoted y/yes/no/on/off… is read as a boolean by kubectl and Argo CD (YAML 1.1).'),
+  rule('yaml/not-an-object', 'error', 'A document is not a Kubernetes object (no apiVersion/kind mapping).'),
+
+  rule('schema/unknown-kind', 'error', 'No schema for this apiVersion/kind, and no CRD for it in the inventory.'),
+  rule('schema/invalid', 'error', 'The object breaks its OpenAPI / CRD schema (type, enum, required, format).'),
+  rule('schema/unknown-field', 'error', 'A field the schema does not define (the API server rejects it in strict mode).'),
+  rule('schema/required', 'error', 'A field the API server requires beyond OpenAPI (metadata.name, container image).'),
+  rule('schema/name', 'error', 'A name breaks the DNS-1123 / RFC-1035 / path-segment rules or length for its kind.'),
+  rule('schema/label', 'error', 'A label key or value (or selector label) is not a valid qualified name / label value.'),
+  rule('schema/annotation', 'error', 'An annotation key is not a qualified name, or annotations exceed 256 KiB.'),
+  rule('schema/int-or-string', 'error', 'An int-or-string field holds a string that is neither a percentage nor a valid port name, as the field needs.'),
+  rule('schema/port', 'error', 'A port number is out of range or a port name is not an IANA service name.'),
+  rule('schema/quantity', 'error', 'A resource quantity is malformed or negative, or the resource name is unknown.'),
+  rule('schema/requests-exceed-limits', 'error', 'A container requests more of a resource than its limit.'),
+  rule('schema/selector-mismatch', 'error', 'A workload selector does not match its own pod template labels.'),
+
+  rule('api/removed', 'error', 'The apiVersion/kind is removed in the target Kubernetes version.'),
+  rule('api/deprecated', 'warning', 'The apiVersion/kind is deprecated in the target Kubernetes version.'),
+
+  rule('ref/duplicate', 'error', 'Two objects share group, kind, namespace and name.'),
+  rule('ref/service-selector', 'error', 'A Service selector matches no pod template in its namespace.'),
+  rule('ref/ingress-backend', 'error', 'An Ingress / IngressRoute backend names a missing Service, or a port the Service lacks.'),
+  rule('ref/ingress-class', 'error', 'An Ingress names an IngressClass that does not exist.'),
+  rule('ref/middleware', 'error', 'An IngressRoute names a Traefik Middleware that does not exist.'),
+  rule('ref/storage-class', 'error', 'A PVC / volumeClaimTemplate names an unknown StorageClass, or relies on a default that does not exist.'),
+  rule('ref/configmap', 'error', 'A non-optional ConfigMap reference (env, envFrom, volume, key) does not resolve.'),
+  rule('ref/secret', 'error', 'A non-optional Secret reference (env, envFrom, volume, key, TLS, pull secret) does not resolve.'),
+  rule('ref/service-account', 'error', 'A pod runs as a ServiceAccount that does not exist.'),
+  rule('ref/scale-target', 'error', 'An HPA scaleTargetRef names a workload that does not exist.'),
+  rule('ref/pdb-selector', 'error', 'A PodDisruptionBudget selects no pod template in its namespace.'),
+  rule('ref/networkpolicy-selector', 'warning', 'A NetworkPolicy podSelector selects no pod template in its namespace.'),
+  rule('ref/argocd-path', 'error', 'An Argo CD Application points at a repository path that does not exist.'),
+
+  rule('policy/image-tag', 'warning', 'An image is untagged or `:latest` (pin a tag or a digest).'),
+  rule('policy/resources', 'warning', 'A container lacks a CPU request, a memory request or a memory limit.'),
+  rule('policy/probes', 'warning', 'A long-running container has neither a readiness nor a liveness probe.'),
+  rule('policy/privileged', 'warning', 'A container runs privileged.'),
+  rule('policy/host-path', 'warning', 'A pod mounts a hostPath volume.'),
+  rule('policy/run-as-non-root', 'warning', 'A container may run as root (no runAsNonRoot: true / non-zero runAsUser).'),
+  rule('policy/plaintext-secret', 'warning', 'A Secret carries plaintext data/stringData (commit a SealedSecret instead).'),
+  rule('policy/opt-out', 'error', 'The opt-out annotation is malformed, names a non-policy rule, or gives no reason.'),
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
+
+/** Rules a `validation.gitops/opt-out` annotation may disable. */
+export const POLICY_RULE_IDS: ReadonlySet<string> = new Set(
+  RULES.filter((r) => r.layer === 'policy' && r.id !== 'policy/opt-out').map((r) => r.id),
+);
+
+export const OPT_OUT_ANNOTATION = 'validation.gitops/opt-out';
