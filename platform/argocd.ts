@@ -43,20 +43,20 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
   const upstreamRepos = [...new Set(components.flatMap((c) => (c.upstream ?? []).map((u) => u.repoURL)))].sort();
 
   const projects = [
+    // Cluster components: may manage cluster-scoped objects (CRDs, RBAC, StorageClasses).
     new AppProject({
       metadata: { name: 'platform', namespace: ARGOCD_NAMESPACE },
       spec: {
-        description: 'Cluster components: may manage cluster-scoped objects (CRDs, RBAC, StorageClasses).',
         sourceRepos: [repoURL, ARGOCD_REPO, ...upstreamRepos.filter((r) => r !== ARGOCD_REPO)],
         destinations: [{ server: IN_CLUSTER, namespace: '*' }],
         clusterResourceWhitelist: [{ group: '*', kind: '*' }],
         orphanedResources: { warn: false },
       },
     }),
+    // Applications: namespaced objects in their own namespaces only.
     new AppProject({
       metadata: { name: 'apps', namespace: ARGOCD_NAMESPACE },
       spec: {
-        description: 'Applications: namespaced objects in their own namespaces only.',
         sourceRepos: [repoURL],
         destinations: components
           .filter((c) => c.layer === 'app')
@@ -147,6 +147,8 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     layer: 'platform',
     syncWave: -50,
     resources: [...projects, root, install, ...settings, ui, ...children],
+    // Created by the upstream install, referenced by the UI route.
+    runtimeObjects: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] } }],
   };
 }
 

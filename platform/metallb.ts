@@ -276,7 +276,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
         labels: controllerLabels,
         annotations: {
           'validation.gitops/opt-out':
-            'policy/resources=upstream v0.16.1 sets no requests or limits and publishes no sizing; measure before inventing numbers',
+            'policy/resources=upstream v0.16.1 sets no requests or limits and publishes no sizing, so measure before inventing numbers',
         },
       },
       spec: {
@@ -326,9 +326,9 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
         labels: speakerLabels,
         annotations: {
           'validation.gitops/opt-out': [
-            'policy/privileged=not privileged; layer 2 answers ARP/NDP for the pool on the node network, which needs hostNetwork and NET_RAW (all other capabilities dropped)',
-            'policy/run-as-non-root=upstream runs the speaker as root to open raw sockets on host interfaces; the root filesystem is read-only and privilege escalation is off',
-            'policy/resources=upstream v0.16.1 sets no requests or limits and publishes no sizing; measure before inventing numbers',
+            'policy/privileged=not privileged: layer 2 answers ARP/NDP for the pool on the node network, which needs hostNetwork and NET_RAW (all other capabilities dropped)',
+            'policy/run-as-non-root=upstream runs the speaker as root to open raw sockets on host interfaces, the root filesystem is read-only and privilege escalation is off',
+            'policy/resources=upstream v0.16.1 sets no requests or limits and publishes no sizing, so measure before inventing numbers',
           ].join('; '),
         },
       },

@@ -79,8 +79,9 @@ export interface Component {
   upstream?: UpstreamSource[];
   ignoreDifferences?: IgnoreDifference[];
   /**
-   * Objects a controller of this component creates at runtime (never rendered, never committed),
-   * declared so that references to them resolve during validation — e.g. MetalLB's memberlist Secret.
+   * Objects that exist in the cluster without being rendered here — created at runtime by a
+   * controller (MetalLB's memberlist Secret) or by an upstream source (Argo CD's argocd-server
+   * Service) — declared so that references to them resolve during validation.
    */
   runtimeObjects?: KubeObject[];
 }
