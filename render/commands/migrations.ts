@@ -1,0 +1,140 @@
+// `npm run migrations -- check [options] <app|file.sql>...`: lint and prove migrations on a
+// throwaway PostgreSQL. Exit 0 safe, 1 unsafe (an error-level finding), 2 usage.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, UsageError } from './args.ts';
+import { environments } from '../../environments/index.ts';
+import { MIGRATION_LOCK_TIMEOUT } from '../../apps/kit/migration-job.ts';
+import { checkMigrations } from '../migrations/check.ts';
+import { splitQueryLines } from '../migrations/queries.ts';
+import { appMigrationsDir, readMigrations, readQueries, splitAtPins, type EnvironmentPin } from '../migrations/repo.ts';
+import { toJson, toText, type ReportBundle } from '../migrations/report.ts';
+import type { CheckInput, CheckReport, MigrationSource } from '../migrations/types.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEFAULT_PG_VERSION = 16;
+
+const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
+  <app>                      apps/<app>/migrations: checks the migrations after the one the
+                             environment furthest behind (prod) pins, against apps/<app>/queries.sql
+  <file.sql>...              plain SQL files, applied in the order given
+  --base-schema <file.sql>   schema before the migration (files)
+  --given-sql <stmt>         extra prior state, repeatable
+  --previous-queries <file>  statements the running release issues, one per line
+  --pg-version <major>       target PostgreSQL major (default: the app's postgres tag, else ${DEFAULT_PG_VERSION})
+  --lock-timeout <dur>       lock_timeout the runner sets (apps: ${MIGRATION_LOCK_TIMEOUT}, the PreSync Job's; files: none)
+  --since <name|none>        apps: check everything after this migration instead of the prod pin
+  --static                   lint only, no server
+  --format text|json
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (sub !== 'check') throw new UsageError(`migrations: unknown subcommand "${sub ?? ''}" (expected: check)\n${USAGE}`);
+  const { values, positionals } = parse(
+    'migrations check',
+    rest,
+    {
+      'base-schema': { type: 'string' },
+      'given-sql': { type: 'string', multiple: true },
+      'previous-queries': { type: 'string' },
+      'pg-version': { type: 'string' },
+      'lock-timeout': { type: 'string' },
+      since: { type: 'string' },
+      static: { type: 'boolean' },
+      format: { type: 'string' },
+    },
+    true,
+  );
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`migrations check: --format must be text or json, got "${format}"`);
+  if (!positionals.length) throw new UsageError(`migrations check: name an app or SQL files\n${USAGE}`);
+  let pgVersion: number | undefined;
+  if (values['pg-version'] !== undefined) {
+    pgVersion = Number(values['pg-version']);
+    if (!Number.isInteger(pgVersion) || pgVersion < 10) throw new UsageError(`migrations check: --pg-version must be a major version such as 15, got "${values['pg-version']}"`);
+  }
+  const readFile = (path: string, flag: string) => {
+    if (!existsSync(path)) throw new UsageError(`migrations check: ${flag}: no such file ${path}`);
+    return readFileSync(path, 'utf8');
+  };
+  const common = {
+    givenSql: values['given-sql'] ?? [],
+    dynamic: !values.static,
+  };
+
+  const inputs: CheckInput[] = [];
+  const files = positionals.filter((p) => p.endsWith('.sql'));
+  for (const app of positionals.filter((p) => !p.endsWith('.sql'))) {
+    const dir = appMigrationsDir(ROOT, app);
+    if (!existsSync(dir)) throw new UsageError(`migrations check: "${app}" is neither a .sql file nor an app with apps/${app}/migrations`);
+    const history = readMigrations(dir);
+    const since = values.since;
+    let split: { base: MigrationSource[]; pending: MigrationSource[] };
+    if (since !== undefined) {
+      const i = since === 'none' ? -1 : history.findIndex((m) => m.name === since);
+      if (since !== 'none' && i < 0) throw new UsageError(`migrations check: --since: no migration "${since}" in apps/${app}/migrations`);
+      split = { base: history.slice(0, i + 1), pending: history.slice(i + 1) };
+    } else {
+      split = splitAtPins(app, history, pinsOf(app));
+    }
+    const queries = values['previous-queries'] ? readFile(values['previous-queries'], '--previous-queries') : readQueries(ROOT, app);
+    inputs.push({
+      ...common,
+      subject: app,
+      migrations: split.pending,
+      baseSchema: split.base,
+      previousQueries: queries ? splitQueryLines(queries) : [],
+      pgVersion: pgVersion ?? postgresMajorOf(app) ?? DEFAULT_PG_VERSION,
+      runnerLockTimeout: values['lock-timeout'] ?? MIGRATION_LOCK_TIMEOUT,
+    });
+  }
+  if (files.length) {
+    const base = values['base-schema'];
+    const queries = values['previous-queries'];
+    inputs.push({
+      ...common,
+      subject: files.join(' '),
+      migrations: files.map((f) => ({ name: basename(f).replace(/\.sql$/, ''), sql: readFile(resolve(f), 'file') })),
+      baseSchema: base ? [{ name: basename(base).replace(/\.sql$/, ''), sql: readFile(base, '--base-schema') }] : [],
+      previousQueries: queries ? splitQueryLines(readFile(queries, '--previous-queries')) : [],
+      pgVersion: pgVersion ?? DEFAULT_PG_VERSION,
+      runnerLockTimeout: values['lock-timeout'],
+    });
+  }
+
+  const checks: CheckReport[] = [];
+  for (const input of inputs) checks.push(await checkMigrations(input));
+  const bundle: ReportBundle = { verdict: checks.some((c) => c.verdict === 'unsafe') ? 'unsafe' : 'safe', checks };
+  process.stdout.write(format === 'json' ? toJson(bundle) : toText(bundle));
+  return bundle.verdict === 'safe' ? 0 : 1;
+}
+
+/** Environment values are typed per app; read the two fields this check needs structurally. */
+function appValues(app: string): { env: string; values: { migration?: unknown; postgres?: unknown } }[] {
+  const out: { env: string; values: { migration?: unknown; postgres?: unknown } }[] = [];
+  for (const env of environments) {
+    const values = (env.apps as Record<string, unknown>)[app];
+    if (values && typeof values === 'object') out.push({ env: env.name, values: values as { migration?: unknown; postgres?: unknown } });
+  }
+  return out;
+}
+
+function pinsOf(app: string): EnvironmentPin[] {
+  return appValues(app)
+    .filter((e) => typeof e.values.migration === 'string')
+    .map((e) => ({ env: e.env, migration: e.values.migration as string }));
+}
+
+/** The lowest PostgreSQL major any environment runs for this app (`postgres: '17.6'` → 17). */
+function postgresMajorOf(app: string): number | undefined {
+  const majors = appValues(app)
+    .map((e) => (typeof e.values.postgres === 'string' ? Number.parseInt(e.values.postgres, 10) : NaN))
+    .filter((n) => Number.isInteger(n));
+  return majors.length ? Math.min(...majors) : undefined;
+}

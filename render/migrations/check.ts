@@ -1,0 +1,86 @@
+// The migration check: static lint (squawk + our parser rules) and, optionally, the dynamic
+// proof on a throwaway PostgreSQL. A pure function of its input, apart from the server it starts.
+import type { CheckInput, CheckReport, Finding, MigrationResult } from './types.ts';
+import { RULES, SPLIT_ADVICE } from './rules.ts';
+import { SqlParseError, splitStatements, type Statement } from './statements.ts';
+import { analyseQueries } from './queries.ts';
+import { lintMigration } from './lint.ts';
+import { runSquawk } from './squawk.ts';
+import { DynamicSession } from './dynamic.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+export interface CheckOptions {
+  /** Reuse a running server (tests); otherwise one is started and stopped. */
+  server?: RunningServer;
+}
+
+let databaseCounter = 0;
+
+export async function checkMigrations(input: CheckInput, options: CheckOptions = {}): Promise<CheckReport> {
+  const t0 = performance.now();
+  const usage = await analyseQueries(input.previousQueries);
+  const results: MigrationResult[] = [];
+  const parsed: Statement[][] = [];
+  for (const m of input.migrations) {
+    let statements: Statement[] = [];
+    const findings: Finding[] = [];
+    try {
+      statements = await splitStatements(m.sql);
+    } catch (e) {
+      const line = e instanceof SqlParseError ? e.line : 1;
+      findings.push({ rule: 'lint/parse-error', severity: 'error', migration: m.name, statement: { index: 0, line, sql: '' }, message: (e as Error).message, fix: RULES['lint/parse-error'].fix });
+    }
+    if (statements.length) {
+      findings.push(...runSquawk(m, statements, input));
+      findings.push(...lintMigration({ migration: m, statements, usage, runnerLockTimeout: input.runnerLockTimeout }));
+    }
+    parsed.push(statements);
+    results.push({ name: m.name, verdict: 'safe', findings, trace: [] });
+  }
+
+  const notes: Finding[] = [];
+  let engine: CheckReport['engine'];
+  if (input.dynamic && input.migrations.length) {
+    const server = options.server ?? (await startServer());
+    engine = { source: server.binaries.source, major: server.binaries.major, startupMs: Math.round(server.startupMs) };
+    const dbName = `check_${process.pid}_${++databaseCounter}`;
+    const admin = await server.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      const client = await server.connect(dbName);
+      try {
+        const session = new DynamicSession(client, usage, input.previousQueries);
+        notes.push(...(await session.prepare(input.baseSchema, input.givenSql)));
+        for (const [i, m] of input.migrations.entries()) {
+          if (!parsed[i].length) break;
+          const r = await session.applyMigration(m, parsed[i], input.runnerLockTimeout);
+          results[i].findings.push(...r.findings);
+          results[i].trace = r.trace;
+          results[i].dynamicMs = Math.round(r.ms);
+          if (!r.applied) break;
+        }
+      } finally {
+        await client.end();
+      }
+      await admin.query(`DROP DATABASE ${dbName}`);
+    } finally {
+      await admin.end();
+      if (!options.server) await server.stop();
+    }
+  }
+
+  for (const r of results) {
+    r.findings.sort((a, b) => (a.statement?.index ?? 1e9) - (b.statement?.index ?? 1e9) || a.rule.localeCompare(b.rule));
+    r.verdict = r.findings.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
+  }
+  const verdict = results.some((r) => r.verdict === 'unsafe') ? 'unsafe' : 'safe';
+  return {
+    subject: input.subject,
+    verdict,
+    migrations: results,
+    notes,
+    engine,
+    totalMs: Math.round(performance.now() - t0),
+    advice: verdict === 'unsafe' ? SPLIT_ADVICE : undefined,
+  };
+}

@@ -1,0 +1,267 @@
+// The dynamic proof: build the running release's schema on a real PostgreSQL, load sample rows,
+// apply each migration statement by statement as the PreSync Job would (autocommit outside the
+// file's own BEGIN … COMMIT), and record per statement the lock modes taken on pre-existing
+// tables, the lock_timeout in force, rewrites and rows scanned. Then replay the running
+// release's statements and compare row counts and column checksums.
+import type pg from 'pg';
+import type { Finding, MigrationSource, StatementTrace } from './types.ts';
+import { RULES } from './rules.ts';
+import type { QueryUsage } from './queries.ts';
+import { isConcurrent, str, type Statement } from './statements.ts';
+import { seed } from './seed.ts';
+
+const BLOCKING = new Set(['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock']);
+const NON_TRANSACTIONAL = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt']);
+
+interface TableState {
+  oid: number;
+  filenode: string;
+}
+
+export interface DynamicMigrationResult {
+  findings: Finding[];
+  trace: StatementTrace[];
+  ms: number;
+  /** False when a statement failed: later migrations are not applied. */
+  applied: boolean;
+}
+
+const qi = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+export class DynamicSession {
+  readonly client: pg.Client;
+  private readonly usage: QueryUsage;
+  private readonly queries: string[];
+  /** Queries of the running release that worked on the previous schema (the contract to keep). */
+  private baseline: string[] = [];
+
+  constructor(client: pg.Client, usage: QueryUsage, queries: string[]) {
+    this.client = client;
+    this.usage = usage;
+    this.queries = queries;
+  }
+
+  /** Builds the previous schema, loads rows, records which queries work. Returns notes. */
+  async prepare(base: MigrationSource[], givenSql: string[]): Promise<Finding[]> {
+    const notes: Finding[] = [];
+    for (const m of base) {
+      try {
+        await this.client.query(m.sql);
+      } catch (e) {
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        throw new Error(`the previous schema does not build: ${m.name}: ${(e as Error).message}`);
+      }
+    }
+    for (const sql of givenSql) await this.client.query(sql);
+    await this.client.query('BEGIN');
+    const skipped = await seed(this.client);
+    await this.client.query('COMMIT');
+    for (const s of skipped)
+      notes.push({ rule: 'dynamic/seed-skipped', severity: 'warning', migration: '(previous schema)', message: `${s.table}: ${s.reason}`, fix: RULES['dynamic/seed-skipped'].fix });
+    const results = await this.replay(this.queries);
+    for (const [i, error] of results.entries()) {
+      if (error === undefined) this.baseline.push(this.queries[i]);
+      else
+        notes.push({
+          rule: 'dynamic/query-invalid-before',
+          severity: 'warning',
+          migration: '(previous schema)',
+          statement: { index: i, line: i + 1, sql: this.queries[i] },
+          message: error,
+          fix: RULES['dynamic/query-invalid-before'].fix,
+        });
+    }
+    return notes;
+  }
+
+  private async tables(): Promise<Map<string, TableState>> {
+    const r = await this.client.query<{ relname: string; oid: number; filenode: string }>(
+      `SELECT c.relname, c.oid::int AS oid, pg_relation_filenode(c.oid)::text AS filenode FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' WHERE c.relkind IN ('r', 'p')`,
+    );
+    return new Map(r.rows.map((row) => [row.relname, { oid: row.oid, filenode: row.filenode }]));
+  }
+
+  private async counters(): Promise<Map<string, number>> {
+    const r = await this.client.query<{ relname: string; n: string }>(
+      `SELECT relname, (seq_tup_read + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_xact_user_tables WHERE schemaname = 'public'`,
+    );
+    return new Map(r.rows.map((row) => [row.relname, Number(row.n)]));
+  }
+
+  private async locks(): Promise<Map<number, Set<string>>> {
+    const r = await this.client.query<{ relation: number; mode: string }>(
+      `SELECT relation::int AS relation, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted`,
+    );
+    const out = new Map<number, Set<string>>();
+    for (const row of r.rows) out.set(row.relation, (out.get(row.relation) ?? new Set()).add(row.mode));
+    return out;
+  }
+
+  private async checksums(tables: Iterable<string>): Promise<Map<string, { rows: number; columns: Map<number, string> }>> {
+    const out = new Map<string, { rows: number; columns: Map<number, string> }>();
+    for (const t of tables) {
+      const cols = await this.client.query<{ attnum: number; attname: string }>(
+        `SELECT attnum, attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+        [qi(t)],
+      );
+      const sums = cols.rows.map((c) => `md5(coalesce(string_agg(coalesce(${qi(c.attname)}::text, '\\N'), ',' ORDER BY coalesce(${qi(c.attname)}::text, '\\N')), '')) AS c${c.attnum}`);
+      const r = await this.client.query<Record<string, string>>(`SELECT count(*)::text AS n${sums.length ? ', ' + sums.join(', ') : ''} FROM ${qi(t)}`);
+      const row = r.rows[0];
+      out.set(t, { rows: Number(row.n), columns: new Map(cols.rows.map((c) => [c.attnum, row[`c${c.attnum}`]])) });
+    }
+    return out;
+  }
+
+  /** Runs each statement prepared, with sample parameters, in a transaction that is rolled back. */
+  async replay(queries: string[]): Promise<(string | undefined)[]> {
+    const c = this.client;
+    const out: (string | undefined)[] = [];
+    await c.query('BEGIN');
+    await c.query(`SET LOCAL statement_timeout = '10s'`);
+    for (const [i, sql] of queries.entries()) {
+      await c.query('SAVEPOINT replay');
+      try {
+        await c.query(`PREPARE replay_${i} AS ${sql}`);
+        const p = await c.query<{ types: string[] | null }>(`SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = $1`, [`replay_${i}`]);
+        const types = p.rows[0]?.types ?? [];
+        const args = types.length ? `(${types.map(sampleValue).join(', ')})` : '';
+        await c.query(`EXECUTE replay_${i}${args}`);
+        out.push(undefined);
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+      await c.query('ROLLBACK TO SAVEPOINT replay');
+    }
+    await c.query('ROLLBACK');
+    await c.query('DEALLOCATE ALL');
+    return out;
+  }
+
+  async applyMigration(m: MigrationSource, statements: Statement[], runnerLockTimeout: string | undefined): Promise<DynamicMigrationResult> {
+    const t0 = performance.now();
+    const c = this.client;
+    const findings: Finding[] = [];
+    const trace: StatementTrace[] = [];
+    const add = (rule: keyof typeof RULES, st: Statement | undefined, message: string, severity: 'error' | 'warning' = 'error') =>
+      findings.push({ rule, severity, migration: m.name, statement: st && { index: st.index, line: st.line, sql: st.sql }, message, fix: RULES[rule].fix });
+
+    // Each migration runs in a fresh runner session: only the runner's own default is in force.
+    await c.query('RESET ALL');
+    if (runnerLockTimeout) await c.query(`SET lock_timeout = '${runnerLockTimeout.replace(/'/g, "''")}'`);
+    const before = await this.tables();
+    const byOid = new Map([...before].map(([name, s]) => [s.oid, name]));
+    const dataBefore = await this.checksums(before.keys());
+    let inTx = false;
+    let applied = true;
+
+    for (const st of statements) {
+      const s0 = performance.now();
+      if (st.kind === 'TransactionStmt') {
+        const kind = str(st.node.kind) ?? '';
+        await c.query(st.sql);
+        inTx = kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START';
+        continue;
+      }
+      if (st.kind === 'VariableSetStmt') {
+        await c.query(st.sql);
+        continue;
+      }
+      const wrap = !inTx && !NON_TRANSACTIONAL.has(st.kind) && !isConcurrent(st);
+      const observable = inTx || wrap;
+      if (wrap) await c.query('BEGIN');
+      const lockTimeout = (await c.query<{ lock_timeout: string }>('SHOW lock_timeout')).rows[0].lock_timeout;
+      const locksBefore = observable ? await this.locks() : new Map<number, Set<string>>();
+      const countersBefore = observable ? await this.counters() : new Map<string, number>();
+      const nodesBefore = await this.tables();
+      const entry: StatementTrace = { index: st.index, line: st.line, sql: st.sql, lockTimeout, locks: {}, rewritten: [], rowsTouched: {}, ms: 0 };
+      try {
+        await c.query(st.sql);
+      } catch (e) {
+        entry.error = (e as Error).message;
+        entry.ms = performance.now() - s0;
+        trace.push(entry);
+        if (inTx || wrap) await c.query('ROLLBACK');
+        add('dynamic/apply-failed', st, `PostgreSQL ${entry.error}`);
+        applied = false;
+        break;
+      }
+      const locksAfter = observable ? await this.locks() : new Map<number, Set<string>>();
+      const countersAfter = observable ? await this.counters() : new Map<string, number>();
+      const nodesAfter = await this.tables();
+      if (wrap) await c.query('COMMIT');
+      entry.ms = performance.now() - s0;
+
+      for (const [oid, modes] of locksAfter) {
+        const table = byOid.get(oid);
+        if (!table) continue;
+        entry.locks[table] = [...modes].sort();
+        const fresh = [...modes].filter((mode) => BLOCKING.has(mode) && !locksBefore.get(oid)?.has(mode));
+        if (fresh.length && /^0+(ms|s)?$/.test(lockTimeout))
+          add('dynamic/lock-without-timeout', st, `${fresh.join(', ')} on ${table} was requested with lock_timeout = 0: behind a long query it waits forever, and every query on ${table} queues behind it.`);
+      }
+      for (const [table, state] of before) {
+        const now = nodesAfter.get(table);
+        const was = nodesBefore.get(table);
+        if (now && was && now.filenode !== was.filenode && st.kind !== 'TruncateStmt') {
+          entry.rewritten.push(table);
+          add('dynamic/table-rewrite', st, `${table} was rewritten (relfilenode ${was.filenode} → ${now.filenode}) while ACCESS EXCLUSIVE was held.`);
+        }
+        const touched = (countersAfter.get(table) ?? 0) - (countersBefore.get(table) ?? 0);
+        if (touched > 0) {
+          entry.rowsTouched[table] = touched;
+          const held = [...(locksAfter.get(state.oid) ?? [])].filter((mode) => BLOCKING.has(mode));
+          if (held.length && !entry.rewritten.includes(table))
+            add('dynamic/scan-under-lock', st, `${touched} row(s) of ${table} were read or written while the transaction held ${held.join(', ')} on it: the lock lasts as long as the table is big.`);
+        }
+      }
+      trace.push(entry);
+    }
+    if (applied && inTx) {
+      await c.query('ROLLBACK');
+      add('dynamic/apply-failed', undefined, 'the file leaves its transaction open (no COMMIT): the runner would roll it back.');
+      applied = false;
+    }
+    if (applied) {
+      const results = await this.replay(this.baseline);
+      for (const [i, error] of results.entries()) {
+        if (error !== undefined)
+          add('dynamic/query-broken', undefined, `the running release's statement \`${this.baseline[i]}\` now fails: ${error}`);
+      }
+      const after = await this.tables();
+      const surviving = [...before.keys()].filter((t) => after.get(t)?.oid === before.get(t)?.oid);
+      const dataAfter = await this.checksums(surviving);
+      for (const t of surviving) {
+        const b = dataBefore.get(t);
+        const a = dataAfter.get(t);
+        if (!a || !b) continue;
+        if (a.rows < b.rows) {
+          const used = this.usage.tables.has(t);
+          add('dynamic/rows-lost', undefined, `${t}: ${b.rows} → ${a.rows} rows${used ? ' (the running release uses this table)' : ''}.`, used ? 'error' : 'warning');
+        } else {
+          const changed = [...b.columns].filter(([attnum, sum]) => a.columns.has(attnum) && a.columns.get(attnum) !== sum).map(([attnum]) => attnum);
+          if (changed.length) {
+            const cols = await c.query<{ attname: string }>(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum = ANY($2::int[])`, [qi(t), changed]);
+            add('dynamic/values-changed', undefined, `${t}: values of ${cols.rows.map((r) => r.attname).join(', ')} changed.`, 'warning');
+          }
+        }
+      }
+    }
+    return { findings, trace, ms: performance.now() - t0, applied };
+  }
+}
+
+function sampleValue(type: string): string {
+  if (/^(smallint|integer|bigint|numeric|real|double precision|oid)/.test(type)) return '1';
+  if (/^(text|character|name|citext)/.test(type)) return `'x'`;
+  if (type === 'boolean') return 'true';
+  if (type === 'date') return `'2024-01-01'`;
+  if (type.startsWith('timestamp')) return `'2024-01-01 00:00:00'`;
+  if (type.startsWith('time')) return `'00:00'`;
+  if (type === 'uuid') return `'00000000-0000-0000-0000-000000000001'`;
+  if (type === 'json' || type === 'jsonb') return `'{}'`;
+  if (type.startsWith('interval')) return `'1 second'`;
+  if (type.endsWith('[]')) return `'{}'`;
+  if (type === 'unknown') return `'x'`;
+  return `(SELECT (enum_range(NULL::${type}))[1])`;
+}

