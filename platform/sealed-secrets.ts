@@ -1,0 +1,124 @@
+// Bitnami Sealed Secrets: the controller that turns committed SealedSecrets (encrypted with its
+// public key by `kubeseal`) into Secrets. Objects follow upstream controller.yaml (controller.jsonnet
+// + controller-norbac.jsonnet) at the pinned release, moved from kube-system into its own
+// namespace; the CRD is synced from the same tag. Operators: docs/secrets.md.
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import type { Component, UpstreamSource } from '../render/types.ts';
+
+export const SEALED_SECRETS_VERSION = '0.36.1';
+export const sealedSecretsNamespace = 'sealed-secrets';
+/** kubeseal's default `--controller-name`; the namespace must be passed (`--controller-namespace`). */
+export const sealedSecretsControllerName = 'sealed-secrets-controller';
+
+export const sealedSecretsCrd: UpstreamSource = {
+  label: 'crds',
+  repoURL: 'https://github.com/bitnami-labs/sealed-secrets',
+  targetRevision: `v${SEALED_SECRETS_VERSION}`,
+  path: 'helm/sealed-secrets/crds',
+  include: 'bitnami.com_sealedsecrets.yaml',
+};
+
+export function sealedSecrets(): Component {
+  const namespace = sealedSecretsNamespace;
+  const name = sealedSecretsControllerName;
+  const labels = { name };
+  const sa = { kind: 'ServiceAccount', name, namespace };
+  const resources = [
+    new Namespace({ metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }),
+    new ServiceAccount({ metadata: { name, namespace, labels } }),
+    // Cluster-wide: SealedSecrets may live in any namespace, and so do the Secrets it writes.
+    new ClusterRole({
+      metadata: { name: 'secrets-unsealer', labels },
+      rules: [
+        { apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['bitnami.com'], resources: ['sealedsecrets/status'], verbs: ['update'] },
+        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+      ],
+    }),
+    new ClusterRoleBinding({
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'secrets-unsealer' },
+      subjects: [sa],
+    }),
+    // The sealing key pairs: Secrets created on the fly in the controller's namespace.
+    new Role({
+      metadata: { name: 'sealed-secrets-key-admin', namespace, labels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'list'] }],
+    }),
+    new RoleBinding({
+      metadata: { name, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'sealed-secrets-key-admin' },
+      subjects: [sa],
+    }),
+    // `kubeseal --fetch-cert` / `--validate` / `--re-encrypt` reach the controller through the API
+    // server's service proxy: any authenticated user may use exactly this Service's proxy.
+    new Role({
+      metadata: { name: 'sealed-secrets-service-proxier', namespace, labels },
+      rules: [
+        { apiGroups: [''], resources: ['services'], resourceNames: [name], verbs: ['get'] },
+        { apiGroups: [''], resources: ['services/proxy'], resourceNames: [`http:${name}:`, `http:${name}:http`, name], verbs: ['create', 'get'] },
+      ],
+    }),
+    new RoleBinding({
+      metadata: { name: 'sealed-secrets-service-proxier', namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'sealed-secrets-service-proxier' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+    }),
+    new Deployment({
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 10,
+        minReadySeconds: 30,
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            securityContext: { fsGroup: 65534, runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name,
+                image: `docker.io/bitnami/sealed-secrets-controller:${SEALED_SECRETS_VERSION}`,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['controller'],
+                // Upstream defaults: key prefix `sealed-secrets-key`, a new sealing key every 30 days, status updates on.
+                ports: [
+                  { name: 'http', containerPort: 8080 },
+                  { name: 'metrics', containerPort: 8081 },
+                ],
+                readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+                livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+                // Upstream sets no resources; these fit one controller watching a small cluster.
+                resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    }),
+    new Service({
+      metadata: { name, namespace, labels },
+      spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] },
+    }),
+    new Service({
+      metadata: { name: `${name}-metrics`, namespace, labels },
+      spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'metrics', port: 8081, targetPort: 'metrics', protocol: 'TCP' }] },
+    }),
+  ];
+  // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
+  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd] };
+}
