@@ -16,6 +16,7 @@ export interface PrCommentDeps {
   /** Build the client (tests point it at a local fake GitHub). */
   client?: () => GitHub;
   out?: (line: string) => void;
+  err?: (line: string) => void;
 }
 
 export async function run(args: string[], deps: PrCommentDeps = {}): Promise<number> {
@@ -69,7 +70,7 @@ export async function run(args: string[], deps: PrCommentDeps = {}): Promise<num
       out(`::warning title=PR comment not posted::${e.message}`);
       return 0;
     }
-    process.stderr.write(`error: ${e.message}\n`);
+    (deps.err ?? ((l: string) => process.stderr.write(`${l}\n`)))(`error: ${e.message}`);
     return 1;
   }
 }
