@@ -19,7 +19,8 @@ export function parseOptOuts(object: unknown): OptOuts {
     out.problems.push({ path, message: 'must be a string "<rule-id>=<reason>; …"' });
     return out;
   }
-  for (const entry of raw.split(';')) {
+  // Reasons may contain ";": an entry starts only where "<group>/<rule>=" follows one.
+  for (const entry of raw.split(/;\s*(?=[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\s*=)/)) {
     const text = entry.trim();
     if (text === '') continue;
     const eq = text.indexOf('=');

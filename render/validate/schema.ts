@@ -21,11 +21,23 @@ export function checkSchema(ctx: Context, item: BundleItem, apiVersion: string, 
   }
   const { errors, unknown } = validateStrict(check, item.object);
   for (const { path, key } of unknown) {
+    if (strippedByGenerator(kind, key)) continue;
     ctx.report(item, 'schema/unknown-field', path, `unknown field ${JSON.stringify(key)}: ${apiVersion} ${kind} defines no such field here (a typo, or a field of another API version?)`);
   }
   if (errors) {
     for (const { path, message } of collapse(errors, item.object)) ctx.report(item, 'schema/invalid', path, message);
   }
+}
+
+/**
+ * The kubernetes-models generator drops schema properties literally named `description` and
+ * `x-kubernetes-*` (it strips those keywords at every level), so their compiled validators never
+ * read them. Their TypeScript types list every kind that really has such a property: these.
+ */
+const STRIPPED_PROPERTIES_KINDS = new Set(['PriorityClass', 'CustomResourceDefinition', 'AppProject']);
+
+function strippedByGenerator(kind: string, key: string): boolean {
+  return STRIPPED_PROPERTIES_KINDS.has(kind) && (key === 'description' || key.startsWith('x-kubernetes-'));
 }
 
 /** `group/Kind` of every CRD found among these objects. */
