@@ -39,7 +39,7 @@ export const dev: Environment = {
       },
       postgres: '17.6',
       redis: '7.4.5',
-      migration: '0001_initial',
+      migration: '0007_validate_voiture_annee_check',
       replicas: { public: 2, api: 2 },
       autoscale: { maxReplicas: 4, cpuPercent: 60 },
       webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },

@@ -39,7 +39,7 @@ export const prod: Environment = {
       },
       postgres: '17.5',
       redis: '7.4.4',
-      migration: '0001_initial',
+      migration: '0006_voiture_annee_check',
       replicas: { public: 3, api: 3 },
       autoscale: { maxReplicas: 10, cpuPercent: 60 },
       webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },

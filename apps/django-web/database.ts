@@ -11,6 +11,8 @@ export const DB_ROLE = 'db';
 export const REPLICA_ROLE = 'db-replica';
 export const BACKUP_ROLE = 'backup';
 export const DB_PORT = 5432;
+/** Nightly dumps; the migration Job writes its pre-migration dump here too. */
+export const BACKUP_CLAIM = 'db-backup';
 const REPLICATION_USER = 'replicator';
 
 export const DB_CREDENTIALS = secretRef('db-credentials', ['password', 'replication-password']);
@@ -72,14 +74,16 @@ function backup(input: DatabaseInput): Resource[] {
   if (!Number.isInteger(b.keep) || b.keep < 1) {
     throw new RenderError({ component: APP, resource: `CronJob/${APP}/db-backup`, field: 'backup.keep' }, `keep must be a positive integer, got ${b.keep}`);
   }
-  const volume = claim({ app: APP, name: 'db-backup', size: b.volumeSize, storageClass: input.storageClass });
+  // Shared with the migration Job's pre-migration dump: ReadWriteMany where the class allows it.
+  const accessMode = input.storageClass.readWriteMany ? 'ReadWriteMany' : 'ReadWriteOnce';
+  const volume = claim({ app: APP, name: BACKUP_CLAIM, size: b.volumeSize, storageClass: input.storageClass, accessMode });
   // Dump to a temporary name, then rename: a failed dump never counts as one of the kept ones.
   const script = [
     'set -eu',
     'stamp=$(date -u +%Y%m%dT%H%M%SZ)',
     'pg_dump -h "$DB_HOST" -p 5432 -U "$PGUSER" -d "$PGDATABASE" -Fc -f "/backup/.$PGDATABASE-$stamp.partial"',
     'mv "/backup/.$PGDATABASE-$stamp.partial" "/backup/$PGDATABASE-$stamp.dump"',
-    'ls -1 /backup/*.dump | sort -r | tail -n +$((KEEP + 1)) | xargs -r rm -f --',
+    'ls -1 "/backup/$PGDATABASE-"*.dump | sort -r | tail -n +$((KEEP + 1)) | xargs -r rm -f --',
     'ls -l /backup',
   ].join('\n');
   const labels = workloadLabels({ app: APP, role: BACKUP_ROLE });
@@ -122,7 +126,7 @@ function backup(input: DatabaseInput): Resource[] {
                   volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
                 },
               ],
-              volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: 'db-backup' } }],
+              volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: BACKUP_CLAIM } }],
             },
           },
         },

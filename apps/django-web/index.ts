@@ -5,7 +5,7 @@ import type { AppModel } from '../catalog.ts';
 import type { Resource } from '../../render/types.ts';
 import {
   allowDns, appComponent, appNamespace, configMap, defaultDeny, execProbes, hostOf, httpProbes, image, rolePolicy,
-  sealedSecrets, secretEnv, secretRef, webWorkload, type AppContext, type Rule,
+  appSecrets, secretEnv, secretRef, webWorkload, type AppContext, type Rule,
 } from '../kit/index.ts';
 import { APP, BACKUP_ROLE, DB_CREDENTIALS, DB_PORT, DB_ROLE, REPLICA_ROLE, database } from './database.ts';
 import type { DjangoWebValues } from './values.ts';
@@ -16,6 +16,7 @@ const WEB_PORT = 8000;
 const REDIS_PORT = 6379;
 /** Pods of the schema migration Job carry this role (apps/kit/migration-job.ts). */
 export const MIGRATE_ROLE = 'migrate';
+export { BACKUP_CLAIM, DB_CREDENTIALS, DB_PORT, DB_ROLE } from './database.ts';
 
 const DJANGO = secretRef('django', ['secret-key']);
 
@@ -83,6 +84,7 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     backup: values.backup,
   });
 
+  const secrets = appSecrets(APP, [{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }], values.sealed);
   const resources: Resource[] = [
     appNamespace({ name: APP, app: APP }),
     settings,
@@ -90,16 +92,19 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     ...publicTier.resources,
     ...apiTier.resources,
     ...redis.resources,
-    ...sealedSecrets(APP, [{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }], values.sealed),
+    ...secrets.sealed,
     ...policies(ctx),
-    // MIGRATIONS — the schema migration Job goes here (wired by the lead once
-    // apps/kit/migration-job.ts lands), e.g.:
-    //   ...migrationJob({ app: APP, role: MIGRATE_ROLE, image: <api image>, target: values.migration,
-    //                     envFrom: [settings], env: [secretEnv('POSTGRES_PASSWORD', DB_CREDENTIALS, 'password')] })
-    // Its pods must carry selectorLabels({ app: APP, role: MIGRATE_ROLE }): the `db` and
-    // `migrate` NetworkPolicies below already admit exactly that role to the primary.
+    // MIGRATIONS — the PreSync schema migration goes here (wired by the lead; the SQL files are
+    // read outside the model and passed in), e.g.:
+    //   ...migrationHook({ app: APP, namespace: APP, image: <postgres image above>,
+    //     migrations: <apps/django-web/migrations up to values.migration>,
+    //     database: { host: DB_ROLE, port: DB_PORT, name: values.db.database, user: values.db.user,
+    //                 passwordSecret: { name: DB_CREDENTIALS.name, key: 'password' } },
+    //     backupClaim: BACKUP_CLAIM, role: MIGRATE_ROLE })
+    // Its pods carry the `migrate` role: the `db` and `migrate` NetworkPolicies below already
+    // admit exactly that role to the primary.
   ];
-  return [appComponent(APP, resources)];
+  return [appComponent(APP, resources, { runtimeObjects: secrets.outOfBand })];
 };
 
 /** Default deny, then per workload: who may connect to it and where it may connect. */

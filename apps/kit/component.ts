@@ -1,9 +1,10 @@
-import type { Component, Resource } from '../../render/types.ts';
+import type { Component, KubeObject, Resource } from '../../render/types.ts';
 import type { AppContext } from './context.ts';
 
 /** An app's Argo CD Application: its own namespace (first resource), layer `app`. */
-export function appComponent(name: string, resources: Resource[], syncWave = 0): Component {
-  return { name, namespace: name, layer: 'app', syncWave, resources };
+export function appComponent(name: string, resources: Resource[], opts: { syncWave?: number; runtimeObjects?: KubeObject[] } = {}): Component {
+  const runtime = opts.runtimeObjects ?? [];
+  return { name, namespace: name, layer: 'app', syncWave: opts.syncWave ?? 0, resources, ...(runtime.length ? { runtimeObjects: runtime } : {}) };
 }
 
 /** `<sub>.<domain>` (or the bare domain) unless the environment's values name a host. */

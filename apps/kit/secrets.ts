@@ -1,6 +1,6 @@
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
-import { RenderError } from '../../render/types.ts';
+import { RenderError, type KubeObject } from '../../render/types.ts';
 
 /**
  * A Secret an app consumes, by name only. The Secret itself is created in the cluster by the
@@ -71,4 +71,32 @@ export function sealedSecrets<Name extends string>(app: string, placements: read
     );
   }
   return out;
+}
+
+export interface AppSecrets {
+  /** Rendered: the Secrets the environment's values carry ciphertext for. */
+  sealed: SealedSecret[];
+  /**
+   * Not rendered: the Secrets still provisioned out of band (docs/secrets.md), declared as
+   * runtime objects so references resolve during validation. Metadata only — never data.
+   */
+  outOfBand: KubeObject[];
+}
+
+/** Every Secret an app reads: sealed from values where ciphertext exists, declared otherwise. */
+export function appSecrets<Name extends string>(app: string, placements: readonly SecretPlacement[], sealed: SealedValues<Name> | undefined): AppSecrets {
+  const rendered = sealedSecrets(app, placements, sealed);
+  const done = new Set(rendered.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
+  const outOfBand: KubeObject[] = [];
+  for (const p of placements) {
+    for (const ref of p.refs) {
+      if (done.has(`${p.namespace}/${ref.name}`)) continue;
+      outOfBand.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: ref.name, namespace: p.namespace, annotations: { 'secrets.gitops/provisioned': 'out-of-band', 'secrets.gitops/keys': ref.keys.join(',') } },
+      });
+    }
+  }
+  return { sealed: rendered, outOfBand };
 }

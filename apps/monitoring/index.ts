@@ -4,7 +4,7 @@
 import type { AppModel } from '../catalog.ts';
 import {
   allowDns, appComponent, appNamespace, claim, configMap, defaultDeny, hostOf, httpProbes, image, rolePolicy,
-  sealedSecrets, secretEnv, secretRef, statefulServer, webWorkload, type SealedValues,
+  appSecrets, secretEnv, secretRef, statefulServer, webWorkload, type SealedValues,
 } from '../kit/index.ts';
 import { AGENT_NAMESPACE, telegraf } from './telegraf.ts';
 
@@ -107,7 +107,7 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
     ingress: ctx.platform.ingress,
   });
 
-  const sealed = sealedSecrets(
+  const secrets = appSecrets(
     APP,
     [
       { namespace: APP, refs: [INFLUX, GRAFANA] },
@@ -115,7 +115,8 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
     ],
     values.sealed,
   );
-  const inNamespace = (ns: string) => sealed.filter((s) => s.metadata?.namespace === ns);
+  const inNamespace = (ns: string) => secrets.sealed.filter((s) => s.metadata?.namespace === ns);
+  const outOfBand = (ns: string) => secrets.outOfBand.filter((s) => s.metadata.namespace === ns);
 
   const main = appComponent(APP, [
     appNamespace({ name: APP, app: APP }),
@@ -141,7 +142,7 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       ingress: [{ peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [GRAFANA_PORT] }],
       egress: [{ peers: [{ role: 'influxdb' }], ports: [INFLUX_PORT] }],
     }),
-  ]);
+  ], { runtimeObjects: outOfBand(APP) });
   const agent = appComponent(AGENT_NAMESPACE, [
     ...telegraf({
       app: APP,
@@ -150,8 +151,7 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       influx: { url: influxUrl, database: DATABASE, user: 'telegraf', password: { secret: WRITER, key: 'password' }, namespace: APP, role: 'influxdb', port: INFLUX_PORT },
     }),
     ...inNamespace(AGENT_NAMESPACE),
-  ]);
-  // The agent's Application follows the database's, so its first writes find InfluxDB up.
-  agent.syncWave = main.syncWave + 1;
+    // The agent's Application follows the database's, so its first writes find InfluxDB up.
+  ], { syncWave: main.syncWave + 1, runtimeObjects: outOfBand(AGENT_NAMESPACE) });
   return [main, agent];
 };

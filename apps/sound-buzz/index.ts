@@ -5,7 +5,7 @@
 import type { AppModel } from '../catalog.ts';
 import {
   allowDns, appComponent, appNamespace, claim, configMap, defaultDeny, hostOf, httpProbes, image, rolePolicy,
-  sealedSecrets, secretEnv, secretRef, webWorkload, type SealedValues, type Size,
+  appSecrets, secretEnv, secretRef, webWorkload, type SealedValues, type Size,
 } from '../kit/index.ts';
 
 export interface SoundBuzzValues {
@@ -66,6 +66,7 @@ export const soundBuzz: AppModel<SoundBuzzValues> = (values, ctx) => {
     routes: [{ host }],
     ingress: ctx.platform.ingress,
   });
+  const secrets = appSecrets(APP, [{ namespace: APP, refs: [ADMIN] }], values.sealed);
   return [
     appComponent(APP, [
       appNamespace({ name: APP, app: APP }),
@@ -73,10 +74,10 @@ export const soundBuzz: AppModel<SoundBuzzValues> = (values, ctx) => {
       data,
       music,
       ...server.resources,
-      ...sealedSecrets(APP, [{ namespace: APP, refs: [ADMIN] }], values.sealed),
+      ...secrets.sealed,
       defaultDeny(),
       allowDns(),
       rolePolicy({ app: APP, role: 'navidrome', ingress: [{ peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [PORT] }], egress: [] }),
-    ]),
+    ], { runtimeObjects: secrets.outOfBand }),
   ];
 };

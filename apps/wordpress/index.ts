@@ -4,7 +4,7 @@
 import type { AppModel } from '../catalog.ts';
 import {
   allowDns, appComponent, appNamespace, claim, configMap, defaultDeny, execProbes, hostOf, httpProbes, image, rolePolicy,
-  sealedSecrets, secretEnv, secretRef, statefulServer, webWorkload, type SealedValues, type Size,
+  appSecrets, secretEnv, secretRef, statefulServer, webWorkload, type SealedValues, type Size,
 } from '../kit/index.ts';
 
 export interface WordpressValues {
@@ -78,13 +78,14 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
     ingress: ctx.platform.ingress,
   });
 
+  const secrets = appSecrets(APP, [{ namespace: APP, refs: [MYSQL] }], values.sealed);
   const resources = [
     appNamespace({ name: APP, app: APP }),
     ...mysql.resources,
     wpSettings,
     wpData,
     ...site.resources,
-    ...sealedSecrets(APP, [{ namespace: APP, refs: [MYSQL] }], values.sealed),
+    ...secrets.sealed,
     defaultDeny(),
     allowDns(),
     rolePolicy({ app: APP, role: 'wordpress', ingress: [traefik], egress: [toMysql] }),
@@ -119,5 +120,5 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
     mysqlClients.push({ role: 'phpmyadmin' });
   }
   resources.push(rolePolicy({ app: APP, role: 'mysql', ingress: [{ peers: mysqlClients, ports: [MYSQL_PORT] }], egress: [] }));
-  return [appComponent(APP, resources)];
+  return [appComponent(APP, resources, { runtimeObjects: secrets.outOfBand })];
 };

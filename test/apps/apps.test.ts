@@ -39,6 +39,26 @@ describe.each(ENVS)('apps in %s', (env) => {
     }
   });
 
+  it('declares every referenced Secret not yet sealed as an out-of-band runtime object, without data', () => {
+    for (const c of built(env).components.filter((c) => c.layer === 'app')) {
+      const declared = new Set((c.runtimeObjects ?? []).map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+      for (const o of c.runtimeObjects ?? []) {
+        expect(o.kind).toBe('Secret');
+        expect(Object.keys(o).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+        expect(o.metadata.annotations?.['secrets.gitops/provisioned']).toBe('out-of-band');
+      }
+      for (const { object } of appObjects(env).filter((o) => o.component === c.name && WORKLOADS.has(o.object.kind))) {
+        const spec = podSpec(object);
+        for (const ct of [...(spec.initContainers ?? []), ...spec.containers]) {
+          for (const e of ct.env ?? []) {
+            const ref = e.valueFrom?.secretKeyRef;
+            if (ref) expect(declared.has(`${object.metadata.namespace}/${ref.name}`), `${object.metadata.name} → ${ref.name}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
   it('pins every image to a released version (no latest, no missing tag)', () => {
     for (const { object } of appObjects(env).filter((o) => WORKLOADS.has(o.object.kind))) {
       const spec = podSpec(object);
