@@ -1,0 +1,77 @@
+// The command as CI runs it: a subprocess, its exit code and its JSON.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE_SCHEMA, PREVIOUS_QUERIES } from './cases.ts';
+
+const CLI = join(import.meta.dirname, '../../render/cli.ts');
+let dir: string;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, 'migrations', 'check', ...args], { encoding: 'utf8', cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'migrations-cli-'));
+  writeFileSync(join(dir, 'base.sql'), BASE_SCHEMA);
+  writeFileSync(join(dir, 'queries.sql'), PREVIOUS_QUERIES.join('\n') + '\n');
+  writeFileSync(join(dir, '0002_rename.sql'), 'ALTER TABLE garage RENAME COLUMN nom TO name;\n');
+  writeFileSync(join(dir, '0002_add.sql'), "SET lock_timeout = '2s';\nALTER TABLE garage ADD COLUMN name varchar(30);\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run migrations -- check', () => {
+  it('exits 1 with JSON findings for an unsafe file', () => {
+    const r = cli('--base-schema', 'base.sql', '--previous-queries', 'queries.sql', '--format', 'json', '0002_rename.sql');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.verdict).toBe('unsafe');
+    const rules = out.checks[0].migrations[0].findings.map((f: { rule: string }) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['lint/rename-column', 'dynamic/query-broken', 'dynamic/lock-without-timeout']));
+    expect(out.checks[0].advice).toMatch(/contract/);
+    expect(out.checks[0].engine.startupMs).toBeLessThan(5000);
+  });
+
+  it('exits 0 for a safe file and prints text by default', () => {
+    const r = cli('--base-schema', 'base.sql', '--previous-queries', 'queries.sql', '0002_add.sql');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/SAFE/);
+    expect(r.stdout).toMatch(/verdict: safe/);
+  });
+
+  it('--given-sql adds prior state; --static skips the server', () => {
+    const r = cli('--static', '--format', 'json', '--given-sql', 'CREATE TABLE t (id int)', '0002_rename.sql');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.checks[0].engine).toBeUndefined();
+  });
+
+  it('checks the django-web history after the pin of the environment furthest behind', () => {
+    const r = cli('django-web', '--format', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const names = out.checks[0].migrations.map((m: { name: string }) => m.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names).not.toContain('0001_initial');
+    for (const m of out.checks[0].migrations) expect(m.trace.every((t: { lockTimeout: string }) => t.lockTimeout !== '0')).toBe(true);
+  });
+
+  it('every django-web migration is safe from an empty database too', () => {
+    const r = cli('django-web', '--since', 'none', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).checks[0].migrations[0].name).toBe('0001_initial');
+  });
+
+  it('usage errors exit 2', () => {
+    expect(cli('--format', 'xml', 'django-web').code).toBe(2);
+    expect(cli('no-such-app').code).toBe(2);
+    expect(cli().code).toBe(2);
+    expect(cli('--bogus', 'x.sql').code).toBe(2);
+    expect(cli('--pg-version', 'abc', 'django-web').code).toBe(2);
+  });
+});
