@@ -1,7 +1,7 @@
 // `npm run diff -- --base <ref> [--head <ref>] [--format text|markdown|json] [--output file] [--out-dir dir]`
 // Compares the rendered objects of two refs (the head defaults to a fresh in-memory render of the
 // working tree) and prints what changes per environment and Application, with a rollout review.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse, UsageError } from './args.ts';
@@ -15,6 +15,8 @@ type Format = (typeof FORMATS)[number];
 
 /** Room the sticky-comment marker and notices need on top of the diff itself. */
 const COMMENT_RESERVE = 512;
+/** GitHub caps a step summary at 1 MiB. */
+const STEP_SUMMARY_LIMIT = 1_000_000;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parse('diff', args, {
@@ -26,6 +28,7 @@ export async function run(args: string[]): Promise<number> {
     'max-chars': { type: 'string' },
     'full-diff-url': { type: 'string' },
     'repo-dir': { type: 'string' },
+    'step-summary': { type: 'boolean', default: false },
   });
   if (!values.base) throw new UsageError('diff: --base <git-ref> is required (e.g. --base origin/main or the merge base SHA)');
   const format = values.format as Format;
@@ -46,6 +49,10 @@ export async function run(args: string[]): Promise<number> {
     writeFileSync(join(dir, 'diff.json'), formatJson(report));
     writeFileSync(join(dir, 'diff.md'), formatMarkdown(report, { maxChars: Number.MAX_SAFE_INTEGER }));
     writeFileSync(join(dir, 'comment.md'), formatMarkdown(report, { maxChars: maxChars ?? GITHUB_COMMENT_LIMIT - COMMENT_RESERVE, fullDiffUrl }));
+  }
+  // The run's summary page shows the diff even where no comment can be posted (fork PRs).
+  if (values['step-summary'] && process.env.GITHUB_STEP_SUMMARY) {
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, formatMarkdown(report, { maxChars: STEP_SUMMARY_LIMIT, fullDiffUrl }));
   }
   const text = render(report, format, maxChars, fullDiffUrl);
   if (values.output) writeFileSync(values.output, text);

@@ -1,7 +1,7 @@
 // `npm run pr-comment -- --repo owner/name (--pr N | --head-owner O --head-branch B --head-sha SHA) --file diff.md`
 // Posts the diff as one sticky comment (hidden marker) and edits it in place on later pushes.
 // It only reads the file as text: safe to run in a trusted workflow_run on a fork's artifact.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse, UsageError } from './args.ts';
 import {
   GitHubError, findOpenPullRequest, getPullRequest, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub, type PullRequestRef,
@@ -29,6 +29,8 @@ export async function run(args: string[], deps: PrCommentDeps = {}): Promise<num
     file: { type: 'string' },
     marker: { type: 'string', default: DEFAULT_MARKER },
     'soft-fail': { type: 'boolean', default: false },
+    'missing-ok': { type: 'boolean', default: false },
+    'run-url': { type: 'string' },
   });
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const slug = values.repo ?? process.env.GITHUB_REPOSITORY;
@@ -41,10 +43,16 @@ export async function run(args: string[], deps: PrCommentDeps = {}): Promise<num
   const number = byNumber ? Number(values.pr) : undefined;
   if (byNumber && !(Number.isInteger(number) && number! > 0)) throw new UsageError(`pr-comment: --pr must be a pull request number, got "${values.pr}"`);
   let body: string;
-  try {
-    body = readFileSync(values.file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`pr-comment: cannot read --file ${values.file}: ${(e as Error).message}`);
+  if (!existsSync(values.file) && values['missing-ok']) {
+    // The pull-request run failed before it produced a diff: say so instead of keeping a stale one.
+    const where = values['run-url'] ? ` See [the workflow run](${values['run-url']}).` : '';
+    body = `## Rendered manifests diff\n\n> [!CAUTION]\n> No diff for this push: the pull-request workflow failed before the diff step.${where}\n`;
+  } else {
+    try {
+      body = readFileSync(values.file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`pr-comment: cannot read --file ${values.file}: ${(e as Error).message}`);
+    }
   }
 
   try {
