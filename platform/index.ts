@@ -10,6 +10,7 @@ import { metallb } from './metallb.ts';
 import { nfsProvisioner } from './nfs-provisioner.ts';
 import { acme } from './acme.ts';
 import { traefik } from './traefik.ts';
+import { sealedSecrets } from './sealed-secrets.ts';
 
 export interface Platform {
   components: Component[];
@@ -29,7 +30,7 @@ export function platform(env: Environment): Platform {
     email: env.acme.email,
     dashboardHost: `traefik.${env.domain}`,
   });
-  const components = [flannel(env.cluster), lb.component, nfs.component, ...issuer.components, edge.component];
+  const components = [flannel(env.cluster), lb.component, nfs.component, ...issuer.components, edge.component, sealedSecrets()];
   return {
     components,
     facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain },
