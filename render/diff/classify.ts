@@ -168,7 +168,7 @@ function rolloutRisks(base: KubeObject, head: KubeObject, fields: FieldChange[],
   const tpl = templatePath(head.kind) ?? 'spec.template';
   const templateChanges = changedUnder(fields, tpl);
   const restarts = templateChanges.length > 0;
-  const r = replicas(head);
+  const r = effectiveReplicas(head, env.headObjects);
   if (restarts) {
     risks.push({ class: 'restarts', field: tpl, reason: restartReason(base, head, templateChanges, env) });
     if (head.kind !== 'DaemonSet' && r <= 1 && env.facts.strictPolicy) {
@@ -178,8 +178,9 @@ function rolloutRisks(base: KubeObject, head: KubeObject, fields: FieldChange[],
       risks.push({ class: 'downtime-risk', field: 'spec.strategy.type', reason: 'strategy Recreate: every pod stops before the new ones start' });
     }
   }
-  if (head.kind !== 'DaemonSet' && r === 0 && replicas(base) > 0) {
-    risks.push({ class: 'downtime-risk', field: 'spec.replicas', reason: `scaled to 0 replicas (was ${replicas(base)})` });
+  const was = effectiveReplicas(base, env.baseObjects);
+  if (head.kind !== 'DaemonSet' && r === 0 && was > 0) {
+    risks.push({ class: 'downtime-risk', field: 'spec.replicas', reason: `scaled to 0 replicas (was ${was})` });
   }
   const muPath = head.kind === 'Deployment' ? 'spec.strategy.rollingUpdate.maxUnavailable' : 'spec.updateStrategy.rollingUpdate.maxUnavailable';
   const mu = get(head, muPath);
@@ -197,6 +198,15 @@ function rolloutRisks(base: KubeObject, head: KubeObject, fields: FieldChange[],
     }
   }
   return risks;
+}
+
+/** Replicas, or the minimum of a HorizontalPodAutoscaler that owns the count (spec.replicas unset). */
+function effectiveReplicas(o: KubeObject, objects: KubeObject[]): number {
+  if (get(o, 'spec.replicas') !== undefined) return replicas(o);
+  const hpa = objects.find((x) => x.kind === 'HorizontalPodAutoscaler' && x.metadata.namespace === o.metadata.namespace &&
+    get(x, 'spec.scaleTargetRef.kind') === o.kind && get(x, 'spec.scaleTargetRef.name') === o.metadata.name);
+  const min = hpa ? get(hpa, 'spec.minReplicas') : undefined;
+  return typeof min === 'number' ? min : 1;
 }
 
 function allowsAllDown(mu: unknown, total: number | undefined): boolean {

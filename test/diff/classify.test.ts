@@ -157,3 +157,23 @@ describe('rollout-safety classification', () => {
     expect(report.riskCounts['breaks-sync']).toBeGreaterThan(0);
   });
 });
+
+describe('replicas owned by a HorizontalPodAutoscaler', () => {
+  it('uses the autoscaler minimum instead of the default of 1', () => {
+    const r = gitFixture();
+    try {
+      const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'web' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 } };
+      const dep = (image: string) => {
+        const d = deployment('web', 'web', { image });
+        delete (d.spec as Record<string, unknown>).replicas;
+        return d;
+      };
+      const a = r.commitRendered({ 'prod/web/deployment-web.yaml': dep('registry.example/web:1'), 'prod/web/hpa-web.yaml': hpa }, 'a');
+      const b = r.commitRendered({ 'prod/web/deployment-web.yaml': dep('registry.example/web:2'), 'prod/web/hpa-web.yaml': hpa }, 'b');
+      const o = compareSides(readRenderedAtRef(r.dir, a), readRenderedAtRef(r.dir, b), { facts }).envs[0].apps[0].objects[0];
+      expect(classes(o)).toEqual(['restarts']);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
