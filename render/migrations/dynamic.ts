@@ -57,20 +57,14 @@ export class DynamicSession {
     const skipped = await seed(this.client);
     await this.client.query('COMMIT');
     for (const s of skipped)
-      notes.push({ rule: 'dynamic/seed-skipped', severity: 'warning', migration: '(previous schema)', message: `${s.table}: ${s.reason}`, fix: RULES['dynamic/seed-skipped'].fix });
+      notes.push({ rule: 'dynamic/seed-skipped', severity: 'warning', migration: 'seed', message: `${s.table}: ${s.reason}`, fix: RULES['dynamic/seed-skipped'].fix });
     const results = await this.replay(this.queries);
-    for (const [i, error] of results.entries()) {
-      if (error === undefined) this.baseline.push(this.queries[i]);
-      else
-        notes.push({
-          rule: 'dynamic/query-invalid-before',
-          severity: 'warning',
-          migration: '(previous schema)',
-          statement: { index: i, line: i + 1, sql: this.queries[i] },
-          message: error,
-          fix: RULES['dynamic/query-invalid-before'].fix,
-        });
-    }
+    const failing = [...results.entries()].filter(([, error]) => error !== undefined);
+    for (const [i, error] of results.entries()) if (error === undefined) this.baseline.push(this.queries[i]);
+    const note = (message: string): Finding => ({ rule: 'dynamic/query-invalid-before', severity: 'warning', migration: 'queries.sql', message, fix: RULES['dynamic/query-invalid-before'].fix });
+    if (failing.length > 1 && failing.length === this.queries.length)
+      notes.push(note(`none of the ${failing.length} statements runs on the previous schema (first: ${failing[0][1]}): compatibility with the running release is not proven`));
+    else for (const [i, error] of failing) notes.push(note(`statement ${i + 1} \`${this.queries[i]}\` fails on the previous schema: ${error}`));
     return notes;
   }
 

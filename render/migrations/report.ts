@@ -11,7 +11,7 @@ export function toJson(bundle: ReportBundle): string {
 }
 
 function finding(f: Finding): string {
-  const where = f.statement ? `${f.migration}.sql:${f.statement.line}` : `${f.migration}`;
+  const where = f.statement ? `${f.migration}.sql:${f.statement.line}` : f.migration;
   const lines = [`  ${f.severity === 'error' ? 'ERROR' : 'warn '} ${f.rule}  ${where}`, `        ${f.message}`];
   if (f.statement?.sql) lines.push(`        > ${f.statement.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
   lines.push(`        fix: ${f.fix}`);

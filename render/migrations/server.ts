@@ -2,7 +2,8 @@
 // check itself, reachable only through a unix socket in a private temporary directory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, rmSync, chownSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, chownSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import pg from 'pg';
@@ -20,7 +21,7 @@ export interface RunningServer {
   binaries: ServerBinaries;
   socketDir: string;
   port: number;
-  /** Milliseconds spent in initdb + start. */
+  /** Milliseconds from nothing to accepting connections (initdb on first use, copy, start). */
   startupMs: number;
   connect(database?: string): Promise<pg.Client>;
   stop(): Promise<void>;
@@ -94,15 +95,42 @@ function serverIds(): { uid?: number; gid?: number } {
   return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 }
 
+/**
+ * initdb is most of the start-up time, and its result is the same every time: keep one
+ * initialized data directory per binary set in the temp dir and copy it for each server.
+ */
+function templateDir(binaries: ServerBinaries, ids: { uid?: number; gid?: number }): string {
+  const key = createHash('sha256').update(`${binaries.binDir}:${binaries.major}:${ids.uid ?? process.getuid?.() ?? ''}`).digest('hex').slice(0, 12);
+  const template = join(tmpdir(), `migration-check-template-${binaries.major}-${key}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const build = mkdtempSync(join(tmpdir(), 'migration-check-initdb-'));
+  if (ids.uid !== undefined) chownSync(build, ids.uid, ids.gid ?? ids.uid);
+  const data = join(build, 'data');
+  run(join(binaries.binDir, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-instructions'], ids);
+  try {
+    renameSync(data, template);
+  } catch {
+    // another check won the race: its template is as good as ours
+  }
+  rmSync(build, { recursive: true, force: true });
+  return template;
+}
+
+function copyTemplate(template: string, data: string, ids: { uid?: number; gid?: number }): void {
+  // cp -a keeps the owner (the server refuses a data dir it does not own) and the 0700 mode
+  const r = spawnSync('cp', ['-a', template, data], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`copying the template data directory failed: ${r.stderr}`);
+  if (ids.uid !== undefined) chownSync(data, ids.uid, ids.gid ?? ids.uid);
+}
+
 export async function startServer(binaries: ServerBinaries = findBinaries()): Promise<RunningServer> {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'migration-check-'));
   const data = join(dir, 'data');
   const ids = serverIds();
   if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid ?? ids.uid);
-  run(join(binaries.binDir, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-instructions'], ids);
+  copyTemplate(templateDir(binaries, ids), data, ids);
   const port = 5432;
-  writeFileSync(join(dir, 'ready'), '');
   const child: ChildProcess = spawn(
     join(binaries.binDir, 'postgres'),
     ['-D', data, '-k', dir, '-p', String(port), '-c', "listen_addresses=", '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=20', '-c', 'shared_buffers=32MB'],
