@@ -46,6 +46,8 @@ export class BundleIndex {
   private readonly objects = new Map<string, Entry[]>();
   private readonly byKindName = new Map<string, Entry[]>();
   private readonly pods = new Map<string, PodLabels[]>();
+  /** Pod templates by namespace and one label pair: selectors look up candidates, not scan. */
+  private readonly podsByLabel = new Map<string, PodLabels[]>();
   private readonly secrets = new Map<string, Keys>();
   private readonly configMaps = new Map<string, Keys>();
   hasDefaultStorageClass = false;
@@ -66,7 +68,11 @@ export class BundleIndex {
     push(this.byKindName, `${e.kind}/${e.namespace}/${e.name}`, e);
     const o = e.object;
     const tpl = podTemplateOf(o);
-    if (tpl) push(this.pods, e.namespace, { labels: tpl.labels, entry: e });
+    if (tpl) {
+      const pod = { labels: tpl.labels, entry: e };
+      push(this.pods, e.namespace, pod);
+      for (const [k, v] of Object.entries(tpl.labels)) push(this.podsByLabel, `${e.namespace}\u0000${k}=${v}`, pod);
+    }
     if (e.kind === 'Secret' && e.group === '') {
       this.secrets.set(`${e.namespace}/${e.name}`, keysOf(o, ['data', 'stringData']));
     } else if (e.kind === 'SealedSecret' && e.group === 'bitnami.com') {
@@ -97,6 +103,16 @@ export class BundleIndex {
 
   podsIn(namespace: string): readonly PodLabels[] {
     return this.pods.get(namespace) ?? [];
+  }
+
+  /** Pod templates that could match these required label pairs (all of them when none). */
+  podCandidates(namespace: string, required: Readonly<Record<string, string>> | undefined): readonly PodLabels[] {
+    let best: readonly PodLabels[] | undefined;
+    for (const [k, v] of Object.entries(required ?? {})) {
+      const list = this.podsByLabel.get(`${namespace}\u0000${k}=${v}`) ?? [];
+      if (!best || list.length < best.length) best = list;
+    }
+    return best ?? this.podsIn(namespace);
   }
 
   /** undefined: no such Secret; null: exists, keys unknown. */

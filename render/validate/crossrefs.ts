@@ -170,7 +170,7 @@ class Refs {
     if (spec.type === 'ExternalName') return;
     const selector = asStringMap(spec.selector);
     if (!selector || Object.keys(selector).length === 0) return;
-    if (!this.idx.podsIn(this.ns).some((p) => selectsMap(selector, p.labels))) {
+    if (!this.idx.podCandidates(this.ns, selector).some((p) => selectsMap(selector, p.labels))) {
       this.report('ref/service-selector', 'spec.selector',
         `selector ${JSON.stringify(selector)} matches no pod template ${inNs(this.ns)}: the Service would have no endpoints`);
     }
@@ -285,14 +285,14 @@ class Refs {
     const pods = this.idx.podsIn(this.ns);
     // policy/v1: an empty selector selects every pod; policy/v1beta1: none.
     const empty = isEmptySelector(selector);
-    const hit = empty ? apiVersion === 'policy/v1' && pods.length > 0 : pods.some((p) => selects(selector, p.labels));
+    const hit = empty ? apiVersion === 'policy/v1' && pods.length > 0 : this.idx.podCandidates(this.ns, asStringMap(selector.matchLabels)).some((p) => selects(selector, p.labels));
     if (!hit) this.report('ref/pdb-selector', 'spec.selector', `selects no pod template ${inNs(this.ns)}: the budget protects nothing`);
   }
 
   networkPolicy(spec: JsonObject): void {
     const selector = spec.podSelector;
     if (!isObject(selector) || isEmptySelector(selector)) return;
-    if (!this.idx.podsIn(this.ns).some((p) => selects(selector, p.labels))) {
+    if (!this.idx.podCandidates(this.ns, asStringMap(selector.matchLabels)).some((p) => selects(selector, p.labels))) {
       this.report('ref/networkpolicy-selector', 'spec.podSelector', `selects no pod template ${inNs(this.ns)}: the policy applies to nothing`);
     }
   }
