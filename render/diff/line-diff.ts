@@ -6,7 +6,7 @@ type Op = { kind: ' ' | '-' | '+'; line: string };
 export function unifiedDiff(before: string, after: string, context = 3): string {
   const a = splitLines(before);
   const b = splitLines(after);
-  const ops = myers(a, b);
+  const ops = editScript(a, b);
   if (ops.every((o) => o.kind === ' ')) return '';
   return hunks(ops, context).join('\n');
 }
@@ -16,6 +16,27 @@ function splitLines(s: string): string[] {
   const lines = s.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+/** Work bound for Myers' trace (memory grows with edits × length): beyond it, replace the block. */
+const MAX_WORK = 4_000_000;
+
+function editScript(a: string[], b: string[]): Op[] {
+  // Common prefix and suffix are cheap to take out, and usually all that is left is small.
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const midA = a.slice(pre, a.length - suf);
+  const midB = b.slice(pre, b.length - suf);
+  const same = (lines: string[]): Op[] => lines.map((line) => ({ kind: ' ', line }));
+  let middle: Op[];
+  if (midA.length === 0 || midB.length === 0 || (midA.length + midB.length) ** 2 > MAX_WORK) {
+    middle = [...midA.map((line): Op => ({ kind: '-', line })), ...midB.map((line): Op => ({ kind: '+', line }))];
+  } else {
+    middle = myers(midA, midB);
+  }
+  return [...same(a.slice(0, pre)), ...middle, ...same(a.slice(a.length - suf))];
 }
 
 function myers(a: string[], b: string[]): Op[] {

@@ -197,3 +197,15 @@ describe('npm run pr-comment', () => {
     await expect(prComment(['--repo', SLUG, '--pr', 'abc', '--file', 'x'], { client: () => client() })).rejects.toThrow(/pull request number/);
   });
 });
+
+describe('retry policy', () => {
+  it('waits for the primary rate-limit window to reset, and does not retry other 4xx', async () => {
+    const { retryWait } = await import('../../render/github/client.ts');
+    const reset = Math.floor(Date.now() / 1000) + 30;
+    const wait = retryWait({ status: 403, message: 'API rate limit exceeded', response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } } }, 0, 10);
+    expect(wait).toBeGreaterThan(25_000);
+    expect(wait).toBeLessThanOrEqual(32_000);
+    expect(retryWait({ status: 403, message: 'Resource not accessible by integration', response: { headers: {} } }, 0, 10)).toBeUndefined();
+    expect(retryWait({ status: 422, message: 'Validation Failed', response: { headers: {} } }, 0, 10)).toBeUndefined();
+  });
+});
