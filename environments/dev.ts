@@ -1,4 +1,8 @@
 import type { Environment } from './types.ts';
+// Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
+import versions from './dev.versions.json' with { type: 'json' };
+
+const pins = versions.apps;
 
 // The Hyper-V lab cluster of the Sound-Buzz write-up: kubeadm on 172.16.0.150–153.
 export const dev: Environment = {
@@ -30,16 +34,16 @@ export const dev: Environment = {
   },
   strictPolicy: false,
   apps: {
-    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: '3aa9ddb' } },
-    'sound-buzz': { version: '0.58.0', volumes: { data: '500Mi', music: '20Gi' } },
+    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },
+    'sound-buzz': { version: pins['sound-buzz'].navidrome, volumes: { data: '500Mi', music: '20Gi' } },
     'django-web': {
       images: {
-        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: '1.2.0' },
-        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: '1.2.0' },
+        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: pins['django-web'].public },
+        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: pins['django-web'].api },
       },
-      postgres: '17.6',
-      redis: '7.4.5',
-      migration: '0007_validate_voiture_annee_check',
+      postgres: pins['django-web'].postgres,
+      redis: pins['django-web'].redis,
+      migration: pins['django-web'].migration,
       replicas: { public: 2, api: 2 },
       autoscale: { maxReplicas: 4, cpuPercent: 60 },
       webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
@@ -52,13 +56,13 @@ export const dev: Environment = {
       backup: { schedule: '30 2 * * *', timeZone: 'Europe/Paris', keep: 3, volumeSize: '256Mi' },
     },
     wordpress: {
-      images: { wordpress: '6.8.2-php8.3-apache', mysql: '8.4.6', phpMyAdmin: '5.2.2-apache' },
+      images: { wordpress: pins.wordpress.wordpress, mysql: pins.wordpress.mysql, phpMyAdmin: pins.wordpress.phpMyAdmin },
       volumes: { wordpress: '1Gi', mysql: '2Gi', phpMyAdmin: '100Mi' },
       replicas: 1,
       phpMyAdmin: true,
     },
     monitoring: {
-      images: { influxdb: '1.11.8', telegraf: '1.35.3', grafana: '12.1.1' },
+      images: { influxdb: pins.monitoring.influxdb, telegraf: pins.monitoring.telegraf, grafana: pins.monitoring.grafana },
       volumes: { influxdb: '2Gi', grafana: '1Gi' },
       interval: '10s',
     },

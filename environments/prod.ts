@@ -1,4 +1,8 @@
 import type { Environment } from './types.ts';
+// Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
+import versions from './prod.versions.json' with { type: 'json' };
+
+const pins = versions.apps;
 
 // Production: same shape as the lab on its own segment, real certificates, data kept.
 export const prod: Environment = {
@@ -30,16 +34,16 @@ export const prod: Environment = {
   },
   strictPolicy: true,
   apps: {
-    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: '3aa9ddb' } },
-    'sound-buzz': { version: '0.57.0', volumes: { data: '1Gi', music: '50Gi' } },
+    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },
+    'sound-buzz': { version: pins['sound-buzz'].navidrome, volumes: { data: '1Gi', music: '50Gi' } },
     'django-web': {
       images: {
-        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: '1.1.0' },
-        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: '1.1.0' },
+        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: pins['django-web'].public },
+        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: pins['django-web'].api },
       },
-      postgres: '17.5',
-      redis: '7.4.4',
-      migration: '0006_voiture_annee_check',
+      postgres: pins['django-web'].postgres,
+      redis: pins['django-web'].redis,
+      migration: pins['django-web'].migration,
       replicas: { public: 3, api: 3 },
       autoscale: { maxReplicas: 10, cpuPercent: 60 },
       webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
@@ -53,14 +57,14 @@ export const prod: Environment = {
       backup: { schedule: '30 2 * * *', timeZone: 'Europe/Paris', keep: 14, volumeSize: '2Gi' },
     },
     wordpress: {
-      images: { wordpress: '6.8.1-php8.3-apache', mysql: '8.4.5', phpMyAdmin: '5.2.2-apache' },
+      images: { wordpress: pins.wordpress.wordpress, mysql: pins.wordpress.mysql, phpMyAdmin: pins.wordpress.phpMyAdmin },
       volumes: { wordpress: '5Gi', mysql: '10Gi', phpMyAdmin: '100Mi' },
       replicas: 2,
       // No database UI on the public production edge; use `kubectl port-forward` to MySQL instead.
       phpMyAdmin: false,
     },
     monitoring: {
-      images: { influxdb: '1.11.8', telegraf: '1.34.4', grafana: '12.0.2' },
+      images: { influxdb: pins.monitoring.influxdb, telegraf: pins.monitoring.telegraf, grafana: pins.monitoring.grafana },
       volumes: { influxdb: '20Gi', grafana: '2Gi' },
       interval: '10s',
     },
