@@ -12,6 +12,8 @@ export interface EnvironmentRender {
   /** Path below rendered/<env>/ → file content. Empty when validation found errors. */
   files: Map<string, string>;
   ms: number;
+  /** Where the time went, in ms. */
+  phases: { build: number; validate: number; serialize: number };
 }
 
 export const RENDERED_DIR = 'rendered';
@@ -28,16 +30,26 @@ export function clusterInventory(): KubeObject[] {
 export function renderEnvironment(env: Environment): EnvironmentRender {
   const start = performance.now();
   const built = buildEnvironment(env);
+  const afterBuild = performance.now();
   const repoPaths = new Set(built.components.map((c) => `${RENDERED_DIR}/${env.name}/${c.name}`));
   const findings = validateBundle(
     built.objects.map((o) => ({ object: o.object, env: env.name, component: o.component, file: `${RENDERED_DIR}/${env.name}/${o.path}` })),
-    { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, inventory: [...clusterInventory(), ...built.components.flatMap((c) => c.runtimeObjects ?? [])], repoPaths },
+    { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, repoURL: env.gitops.repoURL, inventory: [...clusterInventory(), ...built.components.flatMap((c) => c.runtimeObjects ?? [])], repoPaths },
   );
+  const afterValidate = performance.now();
   const files = new Map<string, string>();
   if (!findings.some((f) => f.severity === 'error')) {
     for (const o of built.objects) files.set(o.path, toYaml(o.object));
   }
-  return { env, built, findings, files, ms: performance.now() - start };
+  const end = performance.now();
+  return {
+    env,
+    built,
+    findings,
+    files,
+    ms: end - start,
+    phases: { build: afterBuild - start, validate: afterValidate - afterBuild, serialize: end - afterValidate },
+  };
 }
 
 export function formatFinding(f: Finding): string {
