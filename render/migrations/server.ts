@@ -139,19 +139,33 @@ export async function startServer(binaries: ServerBinaries = findBinaries()): Pr
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process dies first (EPIPE, uncaught error), do not leave an orphaned server behind.
+  const orphanGuard = () => {
+    child.kill('SIGINT');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', orphanGuard);
   const connect = async (database = 'postgres'): Promise<pg.Client> => {
     const client = new pg.Client({ host: dir, port, user: 'postgres', database });
     await client.connect();
     return client;
   };
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`postgres did not start: ${stderr}`);
+    if (child.exitCode !== null) {
+      process.off('exit', orphanGuard);
+      orphanGuard();
+      throw new Error(`postgres did not start: ${stderr}`);
+    }
     try {
       const c = await connect();
       await c.end();
       break;
     } catch (e) {
-      if (i > 400) throw new Error(`postgres did not accept connections: ${(e as Error).message} ${stderr}`);
+      if (i > 1000) {
+        process.off('exit', orphanGuard);
+        orphanGuard();
+        throw new Error(`postgres did not accept connections within 10 s: ${(e as Error).message} ${stderr}`);
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -163,6 +177,7 @@ export async function startServer(binaries: ServerBinaries = findBinaries()): Pr
     startupMs,
     connect,
     async stop() {
+      process.off('exit', orphanGuard);
       if (child.exitCode === null) {
         child.kill('SIGINT'); // fast shutdown
         await exited;
