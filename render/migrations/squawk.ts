@@ -2,6 +2,7 @@
 // `@squawk-cli/<os>-<arch>`, no download step) and maps its findings onto our statements.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Finding, MigrationSource } from './types.ts';
 import type { Statement } from './statements.ts';
 
@@ -32,10 +33,22 @@ interface SquawkViolation {
   rule_name: string;
 }
 
+/**
+ * The squawk binary of this platform's `@squawk-cli/<os>-<arch>` package (an optional
+ * dependency: npm installs only the one matching the machine), else `squawk` on PATH.
+ * We depend on the platform package rather than the `squawk-cli` wrapper because the wrapper's
+ * lockfile entries name every platform's package and `npm ci` refuses a lockfile that lacks one.
+ */
 export function squawkBinary(): string {
   const require = createRequire(import.meta.url);
-  const resolve = require('squawk-cli/js/index.js') as { getBinaryPath(): string };
-  return resolve.getBinaryPath();
+  const pkg = `@squawk-cli/${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
+  try {
+    return join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', process.platform === 'win32' ? 'squawk.exe' : 'squawk');
+  } catch {
+    const onPath = spawnSync('squawk', ['--version'], { encoding: 'utf8' });
+    if (!onPath.error && onPath.status === 0) return 'squawk';
+    throw new Error(`squawk is not available: install ${pkg} (npm) or put squawk on PATH`);
+  }
 }
 
 export function runSquawk(migration: MigrationSource, statements: Statement[], opts: { pgVersion: number; runnerLockTimeout?: string }): Finding[] {
