@@ -1,0 +1,168 @@
+// The preview of a pull request as plain objects: the template's apps built against the dev
+// cluster's platform facts, moved into one owned namespace `pr-<number>`, confined there (no
+// cross-namespace traffic, no cluster-scoped objects but that Namespace), validated like any
+// environment, and serialized one file per object.
+import { catalog } from '../../apps/catalog.ts';
+import type { AppContext } from '../../apps/kit/index.ts';
+import { allowDns, appNamespace, defaultDeny } from '../../apps/kit/index.ts';
+import type { PreviewTemplate } from '../../environments/preview.ts';
+import type { Environment } from '../../environments/types.ts';
+import { platform } from '../../platform/index.ts';
+import { buildEnvironment, objectId } from '../build.ts';
+import { clusterInventory } from '../pipeline.ts';
+import { isClusterScoped } from '../scope.ts';
+import { RenderError, type Component, type KubeObject, type Resource } from '../types.ts';
+import { validateBundle, type Finding } from '../validate/index.ts';
+import { toYaml } from '../yaml.ts';
+
+export interface PreviewRender {
+  pr: number;
+  namespace: string;
+  domain: string;
+  /** https URLs of every host the preview serves, sorted. */
+  urls: string[];
+  objects: KubeObject[];
+  findings: Finding[];
+  /** File name → YAML; empty when validation found errors. */
+  files: Map<string, string>;
+}
+
+/** The label Argo CD's tracking and our cleanup recognise preview objects by. */
+export const PREVIEW_LABEL = 'gitops.sound-buzz.live/preview';
+/** Kinds a preview may never hold (the previews AppProject refuses them too). */
+export const FORBIDDEN_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ResourceQuota', 'LimitRange', 'CustomResourceDefinition']);
+const KEEP_DATA = 'argocd.argoproj.io/sync-options';
+
+export function previewNamespace(pr: number): string {
+  if (!Number.isInteger(pr) || pr < 1 || pr > 999_999_999) throw new RenderError({ field: 'pr' }, `"${pr}" is not a pull request number`);
+  return `pr-${pr}`;
+}
+
+export function renderPreview(template: PreviewTemplate, pr: number): PreviewRender {
+  const namespace = previewNamespace(pr);
+  const domain = `${namespace}.${template.base.domain}`;
+  const env: Environment = { ...template.base, name: namespace, domain, apps: template.apps };
+  const where = { env: namespace };
+  const facts = platform(env).facts;
+  const ctx: AppContext = { env, platform: facts };
+
+  const byId = new Map<string, { object: KubeObject; app: string }>();
+  const add = (object: KubeObject, app: string) => {
+    const id = objectId(object);
+    const seen = byId.get(id);
+    if (seen && JSON.stringify(seen.object) !== JSON.stringify(object)) {
+      throw new RenderError({ ...where, component: app, resource: id }, `${seen.app} and ${app} both render ${id} differently: they cannot share the preview namespace`);
+    }
+    if (!seen) byId.set(id, { object, app });
+  };
+  const owned = toPlain(appNamespace({ name: namespace, app: namespace }));
+  owned.metadata.labels = { ...owned.metadata.labels, [PREVIEW_LABEL]: String(pr) };
+  add(owned, 'preview');
+  // Confinement does not depend on each app remembering it: deny everything, allow DNS.
+  for (const r of [defaultDeny(), allowDns()]) add(confine(toPlain(r), namespace, namespace, 'preview'), 'preview');
+
+  const runtime: KubeObject[] = [];
+  const selected = template.apps as Record<string, unknown>;
+  for (const app of Object.keys(selected).sort()) {
+    const values = selected[app];
+    if (values === undefined) continue;
+    const model = (catalog as unknown as Record<string, (v: unknown, c: AppContext) => Component[]>)[app];
+    if (!model) throw new RenderError({ ...where, field: `apps.${app}` }, `unknown app "${app}"`);
+    let components: Component[];
+    try {
+      components = model(values, ctx);
+    } catch (e) {
+      if (e instanceof RenderError) throw new RenderError({ ...where, component: app, ...e.where, env: namespace }, e.message);
+      throw e;
+    }
+    for (const c of components) {
+      for (const r of c.resources) {
+        const o = toPlain(r);
+        if (o.kind === 'Namespace') {
+          if (o.metadata.name !== c.namespace) throw new RenderError({ ...where, component: app, resource: objectId(o) }, `${app} spans namespaces (${o.metadata.name}): a preview holds one namespace`);
+          continue;
+        }
+        add(confine(o, c.namespace, namespace, app), app);
+      }
+      for (const o of c.runtimeObjects ?? []) runtime.push(confine(structuredClone(o), c.namespace, namespace, app));
+    }
+  }
+
+  const objects = [...byId.values()].map((v) => v.object).sort((a, b) => fileName(a).localeCompare(fileName(b)));
+  checkIsolation(objects, namespace, facts.ingress.namespace);
+  // The dev cluster's own objects (StorageClass, IngressClass, Traefik's namespace…) exist already.
+  const cluster = buildEnvironment(template.base).objects.map((o) => o.object);
+  const findings = validateBundle(
+    objects.map((object) => ({ object, env: namespace, component: namespace, file: `rendered/previews/${namespace}/${fileName(object)}` })),
+    { kubeVersion: template.base.cluster.kubernetesVersion, strictPolicy: false, inventory: [...clusterInventory(), ...cluster, ...runtime] },
+  );
+  const files = new Map<string, string>();
+  if (!findings.some((f) => f.severity === 'error')) for (const o of objects) files.set(fileName(o), toYaml(o));
+  return { pr, namespace, domain, urls: urlsOf(objects), objects, findings, files };
+}
+
+function toPlain(r: Resource): KubeObject {
+  const raw = typeof (r as { toJSON?: unknown }).toJSON === 'function' ? (r as { toJSON(): unknown }).toJSON() : r;
+  return structuredClone(raw) as KubeObject;
+}
+
+/** Into the preview namespace; data is disposable there (no keep-on-delete). */
+function confine(o: KubeObject, appNamespace: string, namespace: string, app: string): KubeObject {
+  const id = objectId(o);
+  if (isClusterScoped(o.kind)) throw new RenderError({ env: namespace, component: app, resource: id }, `${o.kind} is cluster-scoped: a preview holds only its own Namespace`);
+  if (FORBIDDEN_KINDS.has(o.kind)) throw new RenderError({ env: namespace, component: app, resource: id }, `${o.kind} is not allowed in a preview`);
+  if (o.metadata.namespace !== undefined && o.metadata.namespace !== appNamespace) {
+    throw new RenderError({ env: namespace, component: app, resource: id, field: 'metadata.namespace' }, `${app} writes into namespace ${o.metadata.namespace}: a preview holds one namespace`);
+  }
+  o.metadata = { ...o.metadata, namespace };
+  dropKeepData(o.metadata);
+  const templates = (o.spec as { volumeClaimTemplates?: { metadata?: { annotations?: Record<string, string> } }[] } | undefined)?.volumeClaimTemplates;
+  for (const t of templates ?? []) if (t.metadata) dropKeepData(t.metadata);
+  return o;
+}
+
+function dropKeepData(meta: { annotations?: Record<string, string> }): void {
+  if (!meta.annotations?.[KEEP_DATA]?.includes('Delete=false')) return;
+  const { [KEEP_DATA]: _dropped, ...rest } = meta.annotations;
+  if (Object.keys(rest).length) meta.annotations = rest;
+  else delete meta.annotations;
+}
+
+/** Every NetworkPolicy peer stays in the namespace, except Traefik (ingress) and cluster DNS. */
+export function checkIsolation(objects: readonly KubeObject[], namespace: string, ingressNamespace: string): void {
+  const allowed = new Set([namespace, ingressNamespace, 'kube-system']);
+  if (!objects.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny')) {
+    throw new RenderError({ env: namespace, resource: 'NetworkPolicy/default-deny' }, 'a preview needs its default-deny NetworkPolicy');
+  }
+  for (const o of objects) {
+    if (o.kind !== 'NetworkPolicy') continue;
+    const spec = o.spec as { ingress?: { from?: Peer[] }[]; egress?: { to?: Peer[] }[] };
+    const peers = [...(spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(spec.egress ?? []).flatMap((r) => r.to ?? [])];
+    for (const p of peers) {
+      const ns = p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+      if (p.ipBlock || (p.namespaceSelector && (ns === undefined || !allowed.has(ns)))) {
+        throw new RenderError({ env: namespace, resource: objectId(o) }, `allows traffic with ${ns ?? 'any namespace or address'}: a preview talks only to itself, Traefik and DNS`);
+      }
+    }
+  }
+}
+
+interface Peer {
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+  ipBlock?: unknown;
+}
+
+export function fileName(o: KubeObject): string {
+  return `${o.kind.toLowerCase()}-${o.metadata.name.replace(/[^A-Za-z0-9._-]/g, '_')}.yaml`;
+}
+
+const HOST = /Host\(`([^`]+)`\)/g;
+
+export function urlsOf(objects: readonly KubeObject[]): string[] {
+  const hosts = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'IngressRoute') continue;
+    for (const r of (o.spec as { routes?: { match?: string }[] }).routes ?? []) for (const m of (r.match ?? '').matchAll(HOST)) hosts.add(m[1]);
+  }
+  return [...hosts].sort().map((h) => `https://${h}/`);
+}
