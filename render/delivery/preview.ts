@@ -8,6 +8,7 @@ import { allowDns, appNamespace, defaultDeny } from '../../apps/kit/index.ts';
 import type { PreviewTemplate } from '../../environments/preview.ts';
 import type { Environment } from '../../environments/types.ts';
 import { platform } from '../../platform/index.ts';
+import { loadAppAssets } from '../assets.ts';
 import { buildEnvironment, objectId } from '../build.ts';
 import { clusterInventory } from '../pipeline.ts';
 import { isClusterScoped } from '../scope.ts';
@@ -44,7 +45,7 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
   const env: Environment = { ...template.base, name: namespace, domain, apps: template.apps };
   const where = { env: namespace };
   const facts = platform(env).facts;
-  const ctx: AppContext = { env, platform: facts };
+  const ctx: AppContext = { env, platform: facts, assets: loadAppAssets() };
 
   const byId = new Map<string, { object: KubeObject; app: string }>();
   const add = (object: KubeObject, app: string) => {
