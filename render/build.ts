@@ -6,6 +6,7 @@ import { platform } from '../platform/index.ts';
 import { argocd } from '../platform/argocd.ts';
 import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
 import { isClusterScoped } from './scope.ts';
+import { loadAppAssets, type AppAssets } from './assets.ts';
 
 export interface RenderedObject {
   env: string;
@@ -22,10 +23,10 @@ export interface BuiltEnvironment {
   objects: RenderedObject[];
 }
 
-export function buildEnvironment(env: Environment): BuiltEnvironment {
+export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAssets()): BuiltEnvironment {
   const where = { env: env.name };
   const base = withLocation(where, () => platform(env));
-  const ctx = { env, platform: base.facts };
+  const ctx = { env, platform: base.facts, assets };
   const appComponents: Component[] = [];
   const selected = env.apps as Record<string, unknown>;
   for (const app of Object.keys(selected).sort()) {

@@ -7,7 +7,9 @@ import {
   allowDns, appComponent, appNamespace, configMap, defaultDeny, execProbes, hostOf, httpProbes, image, rolePolicy,
   appSecrets, secretEnv, secretRef, webWorkload, type AppContext, type Rule,
 } from '../kit/index.ts';
-import { APP, BACKUP_ROLE, DB_CREDENTIALS, DB_PORT, DB_ROLE, REPLICA_ROLE, database } from './database.ts';
+import { APP, BACKUP_CLAIM, BACKUP_ROLE, DB_CREDENTIALS, DB_PORT, DB_ROLE, REPLICA_ROLE, database } from './database.ts';
+import { migrationHook } from '../kit/migration-job.ts';
+import { RenderError } from '../../render/types.ts';
 import type { DjangoWebValues } from './values.ts';
 
 export type { DjangoWebValues } from './values.ts';
@@ -74,8 +76,9 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     mounts: [{ name: 'data', mountPath: '/data', emptyDir: { sizeLimit: '16Mi' } }],
     ingress: ctx.platform.ingress,
   });
+  const postgresImage = image('postgres', values.postgres, { app: APP, field: 'postgres' }, 'major-minor');
   const db = database({
-    image: image('postgres', values.postgres, { app: APP, field: 'postgres' }, 'major-minor'),
+    image: postgresImage,
     storageClass: ctx.platform.storageClass,
     database: values.db.database,
     user: values.db.user,
@@ -85,27 +88,45 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
   });
 
   const secrets = appSecrets(APP, [{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }], values.sealed);
-  const resources: Resource[] = [
-    appNamespace({ name: APP, app: APP }),
+  // The database is its own Argo CD Application, one wave earlier: the web tiers' PreSync
+  // migration needs a running server, and PreSync hooks run before anything of their own
+  // Application is applied — on a first install the database would not exist yet.
+  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...secrets.sealed, ...policies(ctx)];
+  const web: Resource[] = [
     settings,
-    ...db,
     ...publicTier.resources,
     ...apiTier.resources,
     ...redis.resources,
-    ...secrets.sealed,
-    ...policies(ctx),
-    // MIGRATIONS — the PreSync schema migration goes here (wired by the lead; the SQL files are
-    // read outside the model and passed in), e.g.:
-    //   ...migrationHook({ app: APP, namespace: APP, image: <postgres image above>,
-    //     migrations: <apps/django-web/migrations up to values.migration>,
-    //     database: { host: DB_ROLE, port: DB_PORT, name: values.db.database, user: values.db.user,
-    //                 passwordSecret: { name: DB_CREDENTIALS.name, key: 'password' } },
-    //     backupClaim: BACKUP_CLAIM, role: MIGRATE_ROLE })
-    // Its pods carry the `migrate` role: the `db` and `migrate` NetworkPolicies below already
-    // admit exactly that role to the primary.
+    // The schema up to the pinned migration, applied by a PreSync hook before any new pod starts.
+    // Its pods carry the `migrate` role, which the `db` NetworkPolicy admits to the primary.
+    ...migrationHook({
+      app: APP,
+      namespace: APP,
+      image: postgresImage,
+      migrations: migrationsUpTo(ctx, values.migration),
+      database: { host: DB_ROLE, port: DB_PORT, name: values.db.database, user: values.db.user, passwordSecret: { name: DB_CREDENTIALS.name, key: 'password' } },
+      backupClaim: BACKUP_CLAIM,
+      role: MIGRATE_ROLE,
+    }),
   ];
-  return [appComponent(APP, resources, { runtimeObjects: secrets.outOfBand })];
+  return [
+    appComponent(`${APP}-db`, data, { namespace: APP, syncWave: -1, runtimeObjects: secrets.outOfBand }),
+    appComponent(APP, web),
+  ];
 };
+
+/** The app's migration files in apply order, up to and including the environment's pin. */
+function migrationsUpTo(ctx: AppContext, pin: string): { name: string; sql: string }[] {
+  const all = ctx.assets.migrations[APP] ?? [];
+  const at = all.findIndex((m) => m.name === pin);
+  if (at < 0) {
+    throw new RenderError(
+      { component: APP, field: `apps.${APP}.migration` },
+      `no migration "${pin}" in apps/${APP}/migrations/ (known: ${all.map((m) => m.name).join(', ') || 'none'})`,
+    );
+  }
+  return all.slice(0, at + 1).map((m) => ({ name: m.name, sql: m.sql }));
+}
 
 /** Default deny, then per workload: who may connect to it and where it may connect. */
 function policies(ctx: AppContext): Resource[] {

@@ -2,9 +2,20 @@ import type { Component, KubeObject, Resource } from '../../render/types.ts';
 import type { AppContext } from './context.ts';
 
 /** An app's Argo CD Application: its own namespace (first resource), layer `app`. */
-export function appComponent(name: string, resources: Resource[], opts: { syncWave?: number; runtimeObjects?: KubeObject[] } = {}): Component {
+export function appComponent(
+  name: string,
+  resources: Resource[],
+  opts: { syncWave?: number; runtimeObjects?: KubeObject[]; namespace?: string } = {},
+): Component {
   const runtime = opts.runtimeObjects ?? [];
-  return { name, namespace: name, layer: 'app', syncWave: opts.syncWave ?? 0, resources, ...(runtime.length ? { runtimeObjects: runtime } : {}) };
+  return {
+    name,
+    namespace: opts.namespace ?? name,
+    layer: 'app',
+    syncWave: opts.syncWave ?? 0,
+    resources,
+    ...(runtime.length ? { runtimeObjects: runtime } : {}),
+  };
 }
 
 /** `<sub>.<domain>` (or the bare domain) unless the environment's values name a host. */

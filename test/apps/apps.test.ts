@@ -6,9 +6,9 @@ import { built, appObjects, podSpec, WORKLOADS } from './helpers.ts';
 const ENVS = ['dev', 'prod'] as const;
 
 describe.each(ENVS)('apps in %s', (env) => {
-  it('renders all five apps (monitoring as two components)', () => {
+  it('renders all five apps (monitoring and django-web as two components each)', () => {
     const names = built(env).components.filter((c) => c.layer === 'app').map((c) => c.name).sort();
-    expect(names).toEqual(['django-web', 'hello', 'monitoring', 'sound-buzz', 'telegraf', 'wordpress']);
+    expect(names).toEqual(['django-web', 'django-web-db', 'hello', 'monitoring', 'sound-buzz', 'telegraf', 'wordpress']);
   });
 
   it('every kubernetes-models object passes its schema validation', () => {
@@ -21,10 +21,12 @@ describe.each(ENVS)('apps in %s', (env) => {
     }
   });
 
-  it('every app component owns its namespace, with pod-security labels', () => {
-    for (const c of built(env).components.filter((c) => c.layer === 'app')) {
-      const ns = appObjects(env).find((o) => o.component === c.name && o.object.kind === 'Namespace');
-      expect(ns?.object.metadata.name).toBe(c.namespace);
+  it('every app namespace is owned by exactly one of its components, with pod-security labels', () => {
+    const namespaces = new Set(built(env).components.filter((c) => c.layer === 'app').map((c) => c.namespace));
+    for (const name of namespaces) {
+      const owners = appObjects(env).filter((o) => o.object.kind === 'Namespace' && o.object.metadata.name === name);
+      expect(owners, name).toHaveLength(1);
+      const ns = owners[0];
       expect(ns?.object.metadata.labels?.['pod-security.kubernetes.io/enforce']).toMatch(/^(restricted|privileged)$/);
       expect(ns?.object.metadata.labels?.['pod-security.kubernetes.io/warn']).toBe('restricted');
     }
@@ -40,8 +42,9 @@ describe.each(ENVS)('apps in %s', (env) => {
   });
 
   it('declares every referenced Secret not yet sealed as an out-of-band runtime object, without data', () => {
-    for (const c of built(env).components.filter((c) => c.layer === 'app')) {
-      const declared = new Set((c.runtimeObjects ?? []).map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+    const components = built(env).components.filter((c) => c.layer === 'app');
+    const declared = new Set(components.flatMap((c) => c.runtimeObjects ?? []).map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+    for (const c of components) {
       for (const o of c.runtimeObjects ?? []) {
         expect(o.kind).toBe('Secret');
         expect(Object.keys(o).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
@@ -141,8 +144,8 @@ describe.each(ENVS)('apps in %s', (env) => {
   });
 
   it('denies all traffic by default in every app namespace and lets DNS out', () => {
-    for (const c of built(env).components.filter((c) => c.layer === 'app')) {
-      const policies = appObjects(env).filter((o) => o.component === c.name && o.object.kind === 'NetworkPolicy').map((o) => o.object as any);
+    for (const ns of new Set(built(env).components.filter((c) => c.layer === 'app').map((c) => c.namespace))) {
+      const policies = appObjects(env).filter((o) => o.object.metadata.namespace === ns && o.object.kind === 'NetworkPolicy').map((o) => o.object as any);
       const deny = policies.find((p) => p.metadata.name === 'default-deny');
       expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
       expect(policies.map((p) => p.metadata.name)).toContain('allow-dns');

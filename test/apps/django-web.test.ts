@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { find, ofKind, podSpec } from './helpers.ts';
+import { built, find, ofKind, podSpec } from './helpers.ts';
+import { buildEnvironment } from '../../render/build.ts';
+import { RenderError } from '../../render/types.ts';
 import { dev } from '../../environments/dev.ts';
 import { prod } from '../../environments/prod.ts';
 
@@ -137,5 +139,41 @@ describe('django-web', () => {
   it('carries the applied migration in its values', () => {
     expect(dev.apps['django-web']?.migration).toMatch(/^\d{4}_[a-z0-9_]+$/);
     expect(prod.apps['django-web']?.migration).toMatch(/^\d{4}_[a-z0-9_]+$/);
+  });
+
+  it('ships migrations up to each environment\'s pin as a PreSync Job named by that migration', () => {
+    for (const env of ['dev', 'prod'] as const) {
+      const pin = (env === 'dev' ? dev : prod).apps['django-web']!.migration;
+      const jobName = `django-web-migrate-${pin.replaceAll('_', '-')}`;
+      const job = find(env, C, 'Job', jobName);
+      expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+      expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation');
+      const scripts = find(env, C, 'ConfigMap', jobName);
+      const files = Object.keys(scripts.data).filter((k) => k.endsWith('.sql')).sort();
+      expect(files.at(-1)).toBe(`${pin}.sql`);
+      expect(files[0]).toBe('0001_initial.sql');
+    }
+    expect(find('dev', C, 'Job', `django-web-migrate-${dev.apps['django-web']!.migration.replaceAll('_', '-')}`).metadata.name)
+      .not.toBe(`django-web-migrate-${prod.apps['django-web']!.migration.replaceAll('_', '-')}`);
+  });
+
+  it('syncs the database one wave before the web tiers, so the PreSync migration finds a server', () => {
+    const waves = Object.fromEntries(built('prod').components.filter((c) => c.namespace === C).map((c) => [c.name, c.syncWave]));
+    expect(waves['django-web-db']).toBeLessThan(waves['django-web']!);
+    expect(ofKind('prod', C, 'StatefulSet').map((s) => s.metadata.name).sort()).toEqual(['db', 'db-replica']);
+    expect(built('prod').objects.find((o) => o.object.kind === 'StatefulSet' && o.object.metadata.name === 'db')?.component).toBe('django-web-db');
+  });
+
+  it('rejects a pin that names no migration file, naming the environment, app and field', () => {
+    const env = structuredClone(prod);
+    env.apps['django-web']!.migration = '0099_missing';
+    let err: unknown;
+    try {
+      buildEnvironment(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RenderError);
+    expect((err as RenderError).describe()).toMatch(/^env prod › component django-web › apps\.django-web\.migration: no migration "0099_missing"/);
   });
 });

@@ -23,14 +23,17 @@ export function appObjects(name: 'dev' | 'prod'): { component: string; object: K
   return b.objects.filter((o) => apps.has(o.component));
 }
 
+/** An app's objects: those of its components, which all live in the app's namespace (django-web's database is a second component). */
+const ofApp = (o: { component: string; object: KubeObject }, app: string): boolean => o.component === app || o.object.metadata.namespace === app;
+
 export function find(name: 'dev' | 'prod', component: string, kind: string, objName: string): any {
-  const hit = built(name).objects.find((o) => o.component === component && o.object.kind === kind && o.object.metadata.name === objName);
+  const hit = built(name).objects.find((o) => ofApp(o, component) && o.object.kind === kind && o.object.metadata.name === objName);
   if (!hit) throw new Error(`${name}: no ${kind}/${objName} in ${component}`);
   return hit.object;
 }
 
 export function ofKind(name: 'dev' | 'prod', component: string, kind: string): any[] {
-  return built(name).objects.filter((o) => o.component === component && o.object.kind === kind).map((o) => o.object);
+  return built(name).objects.filter((o) => ofApp(o, component) && o.object.kind === kind).map((o) => o.object);
 }
 
 /** Pod spec of a workload object (Deployment, StatefulSet, DaemonSet, CronJob). */
