@@ -37,7 +37,8 @@ export async function run(args: string[], deps: ReleaseDeps = {}): Promise<numbe
   if (!values.app || !values.version) throw new UsageError('release: --app <app> and --version <version> are required');
   if (!environments.some((e) => e.name === values.env)) throw new UsageError(`release: unknown environment "${values.env}"`);
   const env = values.env;
-  const { pins, changes } = planRelease(readVersions(repoDir, env), { app: values.app, version: values.version, image: values.image, env });
+  const image = values.image === '' ? undefined : values.image;
+  const { pins, changes } = planRelease(readVersions(repoDir, env), { app: values.app, version: values.version, image, env });
   if (changes.length === 0) {
     out(`${env} already runs ${values.app} ${values.version}: nothing to release`);
   } else {
