@@ -1,7 +1,7 @@
 // `npm run diff -- --base <ref> [--head <ref>] [--format text|markdown|json] [--output file] [--out-dir dir]`
 // Compares the rendered objects of two refs (the head defaults to a fresh in-memory render of the
 // working tree) and prints what changes per environment and Application, with a rollout review.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse, UsageError } from './args.ts';
@@ -15,6 +15,8 @@ type Format = (typeof FORMATS)[number];
 
 /** Room the sticky-comment marker and notices need on top of the diff itself. */
 const COMMENT_RESERVE = 512;
+/** Sections appended to the comment (the migration report) are cut to this size. */
+const APPENDIX_LIMIT = 12_000;
 /** GitHub caps a step summary at 1 MiB. */
 const STEP_SUMMARY_LIMIT = 1_000_000;
 
@@ -29,6 +31,8 @@ export async function run(args: string[]): Promise<number> {
     'full-diff-url': { type: 'string' },
     'repo-dir': { type: 'string' },
     'step-summary': { type: 'boolean', default: false },
+    // Markdown sections to add to the comment after the diff (e.g. the migration check's report).
+    append: { type: 'string', multiple: true },
   });
   if (!values.base) throw new UsageError('diff: --base <git-ref> is required (e.g. --base origin/main or the merge base SHA)');
   const format = values.format as Format;
@@ -42,13 +46,21 @@ export async function run(args: string[]): Promise<number> {
   const report = compareSides(base, head, { facts: await loadEnvironmentFacts(), serialize: await loadSerializer() });
   const fullDiffUrl = values['full-diff-url'] ?? runUrlFromActions();
 
+  const appendix = (values.append ?? [])
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f, 'utf8').trim())
+    .filter(Boolean)
+    .map((md) => (md.length > APPENDIX_LIMIT ? `${md.slice(0, APPENDIX_LIMIT)}\n\n… (cut; the full report is in the workflow run)` : md))
+    .map((md) => `\n\n${md}\n`)
+    .join('');
   if (values['out-dir']) {
     const dir = values['out-dir'];
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'diff.txt'), formatText(report));
     writeFileSync(join(dir, 'diff.json'), formatJson(report));
-    writeFileSync(join(dir, 'diff.md'), formatMarkdown(report, { maxChars: Number.MAX_SAFE_INTEGER }));
-    writeFileSync(join(dir, 'comment.md'), formatMarkdown(report, { maxChars: maxChars ?? GITHUB_COMMENT_LIMIT - COMMENT_RESERVE, fullDiffUrl }));
+    writeFileSync(join(dir, 'diff.md'), formatMarkdown(report, { maxChars: Number.MAX_SAFE_INTEGER }) + appendix);
+    const budget = (maxChars ?? GITHUB_COMMENT_LIMIT - COMMENT_RESERVE) - appendix.length;
+    writeFileSync(join(dir, 'comment.md'), formatMarkdown(report, { maxChars: budget, fullDiffUrl }) + appendix);
   }
   // The run's summary page shows the diff even where no comment can be posted (fork PRs).
   if (values['step-summary'] && process.env.GITHUB_STEP_SUMMARY) {

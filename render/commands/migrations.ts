@@ -1,7 +1,7 @@
 // `npm run migrations -- check [options] <app|file.sql>...`: lint and prove migrations on a
 // throwaway PostgreSQL. Exit 0 safe, 1 unsafe (an error-level finding), 2 usage.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, UsageError } from './args.ts';
 import { environments } from '../../environments/index.ts';
@@ -9,7 +9,8 @@ import { MIGRATION_LOCK_TIMEOUT } from '../../apps/kit/migration-job.ts';
 import { checkMigrations } from '../migrations/check.ts';
 import { splitQueryLines } from '../migrations/queries.ts';
 import { appMigrationsDir, readMigrations, readQueries, splitAtPins, type EnvironmentPin } from '../migrations/repo.ts';
-import { toJson, toText, type ReportBundle } from '../migrations/report.ts';
+import { toJson, toMarkdown, toText, type ReportBundle } from '../migrations/report.ts';
+import { readdirSync } from 'node:fs';
 import type { CheckInput, CheckReport, MigrationSource } from '../migrations/types.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,8 +26,11 @@ const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
   --pg-version <major>       target PostgreSQL major (default: the app's postgres tag, else ${DEFAULT_PG_VERSION})
   --lock-timeout <dur>       lock_timeout the runner sets (apps: ${MIGRATION_LOCK_TIMEOUT}, the PreSync Job's; files: none)
   --since <name|none>        apps: check everything after this migration instead of the prod pin
+  --all                      every app that has apps/<app>/migrations
   --static                   lint only, no server
-  --format text|json
+  --format text|json|markdown
+  --output <file>            write the report to a file instead of stdout
+  --exit-zero                report only: exit 0 even when unsafe (the gate runs elsewhere)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -47,13 +51,19 @@ export async function run(args: string[]): Promise<number> {
       'lock-timeout': { type: 'string' },
       since: { type: 'string' },
       static: { type: 'boolean' },
+      all: { type: 'boolean' },
+      output: { type: 'string' },
+      'exit-zero': { type: 'boolean' },
       format: { type: 'string' },
     },
     true,
   );
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`migrations check: --format must be text or json, got "${format}"`);
-  if (!positionals.length) throw new UsageError(`migrations check: name an app or SQL files\n${USAGE}`);
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') {
+    throw new UsageError(`migrations check: --format must be text, json or markdown, got "${format}"`);
+  }
+  const targets: string[] = [...positionals, ...(values.all ? appsWithMigrations() : [])];
+  if (!targets.length) throw new UsageError(`migrations check: name an app or SQL files\n${USAGE}`);
   let pgVersion: number | undefined;
   if (values['pg-version'] !== undefined) {
     pgVersion = Number(values['pg-version']);
@@ -69,8 +79,8 @@ export async function run(args: string[]): Promise<number> {
   };
 
   const inputs: CheckInput[] = [];
-  const files = positionals.filter((p) => p.endsWith('.sql'));
-  for (const app of positionals.filter((p) => !p.endsWith('.sql'))) {
+  const files = targets.filter((p) => p.endsWith('.sql'));
+  for (const app of targets.filter((p) => !p.endsWith('.sql'))) {
     const dir = appMigrationsDir(ROOT, app);
     if (!existsSync(dir)) throw new UsageError(`migrations check: "${app}" is neither a .sql file nor an app with apps/${app}/migrations`);
     const history = readMigrations(dir);
@@ -111,8 +121,12 @@ export async function run(args: string[]): Promise<number> {
   const checks: CheckReport[] = [];
   for (const input of inputs) checks.push(await checkMigrations(input));
   const bundle: ReportBundle = { verdict: checks.some((c) => c.verdict === 'unsafe') ? 'unsafe' : 'safe', checks };
-  process.stdout.write(format === 'json' ? toJson(bundle) : toText(bundle));
-  return bundle.verdict === 'safe' ? 0 : 1;
+  const report = format === 'json' ? toJson(bundle) : format === 'markdown' ? toMarkdown(bundle) : toText(bundle);
+  if (values.output) {
+    mkdirSync(dirname(resolve(values.output)), { recursive: true });
+    writeFileSync(values.output, report);
+  } else process.stdout.write(report);
+  return bundle.verdict === 'safe' || values['exit-zero'] ? 0 : 1;
 }
 
 /** Environment values are typed per app; read the two fields this check needs structurally. */
@@ -137,4 +151,11 @@ function postgresMajorOf(app: string): number | undefined {
     .map((e) => (typeof e.values.postgres === 'string' ? Number.parseInt(e.values.postgres, 10) : NaN))
     .filter((n) => Number.isInteger(n));
   return majors.length ? Math.min(...majors) : undefined;
+}
+
+function appsWithMigrations(): string[] {
+  return readdirSync(resolve(ROOT, 'apps'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(appMigrationsDir(ROOT, d.name)))
+    .map((d) => d.name)
+    .sort();
 }

@@ -1,4 +1,4 @@
-// Renders check reports for people (text) and for the PR comment / CI (JSON).
+// Renders check reports for people (text), for the sticky PR comment (markdown) and for CI (JSON).
 import type { CheckReport, Finding } from './types.ts';
 
 export interface ReportBundle {
@@ -33,5 +33,36 @@ export function toText(bundle: ReportBundle): string {
     out.push('');
   }
   out.push(`verdict: ${bundle.verdict}`);
+  return out.join('\n') + '\n';
+}
+
+const MAX_MARKDOWN_FINDINGS = 20;
+
+/** A section for the sticky PR comment: verdict first, one row per migration, then the findings. */
+export function toMarkdown(bundle: ReportBundle): string {
+  const out: string[] = [];
+  const icon = bundle.verdict === 'safe' ? '✅' : '❌';
+  out.push(`### ${icon} Database migrations: ${bundle.verdict}`);
+  for (const c of bundle.checks) {
+    out.push('');
+    if (c.migrations.length === 0) {
+      out.push(`**${c.subject}**: no pending migration.`);
+      continue;
+    }
+    const engine = c.engine ? `PostgreSQL ${c.engine.major}` : 'static lint only';
+    out.push(`**${c.subject}** — ${c.migrations.length} pending migration(s), proven on ${engine} in ${c.totalMs} ms`, '');
+    out.push('| migration | verdict | findings |', '|---|---|---|');
+    for (const m of c.migrations) {
+      out.push(`| \`${m.name}\` | ${m.verdict === 'safe' ? 'safe' : '**unsafe**'} | ${m.findings.length} |`);
+    }
+    const findings = [...c.migrations.flatMap((m) => m.findings), ...c.notes];
+    if (findings.length) out.push('');
+    for (const f of findings.slice(0, MAX_MARKDOWN_FINDINGS)) {
+      const where = f.statement ? `${f.migration}.sql:${f.statement.line}` : f.migration;
+      out.push(`- ${f.severity === 'error' ? '**error**' : 'warning'} \`${f.rule}\` at \`${where}\`: ${f.message.replace(/\s+/g, ' ')} — fix: ${f.fix.replace(/\s+/g, ' ')}`);
+    }
+    if (findings.length > MAX_MARKDOWN_FINDINGS) out.push(`- … and ${findings.length - MAX_MARKDOWN_FINDINGS} more (see the db-migrations workflow)`);
+    if (c.advice) out.push('', `> ${c.advice.replace(/\n/g, '\n> ')}`);
+  }
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 // The command as CI runs it: a subprocess, its exit code and its JSON.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,22 @@ describe('npm run migrations -- check', () => {
     expect(cli().code).toBe(2);
     expect(cli('--bogus', 'x.sql').code).toBe(2);
     expect(cli('--pg-version', 'abc', 'django-web').code).toBe(2);
+  });
+
+  it('writes a markdown report for the PR comment, and --exit-zero only reports', () => {
+    const out = join(dir, 'reports', 'm.md');
+    const r = cli('--base-schema', 'base.sql', '--previous-queries', 'queries.sql', '--format', 'markdown', '--output', out, '--exit-zero', '0002_rename.sql');
+    expect(r.code).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toMatch(/^### ❌ Database migrations: unsafe/);
+    expect(md).toMatch(/\| `0002_rename` \| \*\*unsafe\*\* \|/);
+    expect(md).toMatch(/`lint\/rename-column`/);
+    expect(cli('--base-schema', 'base.sql', '--format', 'markdown', '0002_rename.sql').code).toBe(1);
+  });
+
+  it('checks every app with migrations with --all', () => {
+    const r = cli('--all', '--static', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).checks.map((c: { subject: string }) => c.subject)).toEqual(['django-web']);
   });
 });
