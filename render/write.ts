@@ -2,7 +2,7 @@
 // rendered/ (same filesystem, so renames are atomic), then swapped in; a crash between the two
 // renames of a swap leaves `.old-<env>` behind, which the next run restores or removes.
 // Nothing outside rendered/ is ever written or removed.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 export interface EnvironmentFiles {
@@ -19,16 +19,20 @@ export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], opt
   mkdirSync(root, { recursive: true });
   recoverInterrupted(root);
   const staged: { name: string; dir: string }[] = [];
+  let current = '';
   try {
     for (const env of envs) {
-      const dir = join(root, `${STAGING}${env.name}`);
-      rmSync(dir, { recursive: true, force: true });
-      writeTree(dir, env.files);
-      staged.push({ name: env.name, dir });
+      const target = inside(root, env.name);
+      const previous = readTree(target);
+      if (sameTree(previous, env.files)) continue;
+      current = join(root, `${STAGING}${env.name}`);
+      rmSync(current, { recursive: true, force: true });
+      writeTree(current, env.files, target, previous);
+      staged.push({ name: env.name, dir: current });
     }
   } catch (e) {
     for (const s of staged) rmSync(s.dir, { recursive: true, force: true });
-    rmSync(join(root, `${STAGING}${envs[staged.length]?.name ?? ''}`), { recursive: true, force: true });
+    if (current) rmSync(current, { recursive: true, force: true });
     throw e;
   }
   for (const s of staged) swapIn(root, s.name, s.dir);
@@ -41,8 +45,20 @@ export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], opt
   }
 }
 
-function writeTree(dir: string, files: Map<string, string>): void {
-  const made = new Set<string>();
+function sameTree(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, content] of b) if (a.get(path) !== content) return false;
+  return true;
+}
+
+/**
+ * Stages the new tree. A file whose content is unchanged is hard-linked from the current tree
+ * (files are never modified in place, so sharing the inode is safe): on ext4 a link costs a
+ * fraction of writing a new file, and most renders change few files.
+ */
+function writeTree(dir: string, files: Map<string, string>, current: string, previous: Map<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  const made = new Set<string>([dir]);
   for (const [path, content] of files) {
     const target = inside(dir, path);
     const parent = dirname(target);
@@ -50,9 +66,16 @@ function writeTree(dir: string, files: Map<string, string>): void {
       mkdirSync(parent, { recursive: true });
       made.add(parent);
     }
+    if (previous.get(path) === content) {
+      try {
+        linkSync(join(current, path), target);
+        continue;
+      } catch {
+        // A filesystem without hard links: fall back to writing.
+      }
+    }
     writeFileSync(target, content);
   }
-  if (files.size === 0) mkdirSync(dir, { recursive: true });
 }
 
 function swapIn(root: string, name: string, staged: string): void {
