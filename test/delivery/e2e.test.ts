@@ -1,0 +1,182 @@
+// Promotion, revert, release and preview end to end: the real CLI in a temp git repository with a
+// bare origin, against the local GitHub-compatible server.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGitHubPlus, type FakeGitHubPlus } from './fake-github-plus.ts';
+import { gitRepo, type Repo } from './git-repo.ts';
+
+const SLUG = 'sound-buzz/gitops';
+let gh: FakeGitHubPlus;
+let repo: Repo;
+let env: Record<string, string>;
+
+const prodPins = () => JSON.parse(repo.read('environments/prod.versions.json')) as { apps: Record<string, Record<string, string>> };
+const pulls = () => gh.inner.repos.get(SLUG)!.pulls;
+/** Back to the committed state (what CI's fresh checkout sees). */
+const reset = () => {
+  repo.git('checkout', '--quiet', '--', 'environments', 'rendered');
+  repo.git('clean', '-fdq', '--', 'environments', 'rendered');
+};
+
+beforeAll(async () => {
+  gh = await startFakeGitHubPlus();
+  gh.inner.addRepo(SLUG);
+  repo = gitRepo();
+  env = { GITHUB_TOKEN: gh.inner.token, GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: SLUG };
+  const r = await repo.cli(['render', '--quiet']);
+  expect(r.stderr).not.toMatch(/^error/m);
+  expect(r.code).toBe(0);
+  repo.commitAll('initial');
+}, 120_000);
+
+afterAll(async () => {
+  await gh?.close();
+  repo?.remove();
+});
+
+describe('promote', () => {
+  it('opens one promotion PR, updates it in place, and closes it when nothing is left', async () => {
+    const first = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('django-web public: 1.1.0 → 1.2.0');
+    expect(first.stdout).toMatch(/created https:\/\/github\.example\/sound-buzz\/gitops\/pull\/1/);
+    expect(pulls()).toHaveLength(1);
+    const pr = pulls()[0];
+    expect(pr.head.ref).toBe('promote/prod');
+    expect(pr.base.ref).toBe('main');
+    expect(pr.body).toContain('| django-web | public | `1.1.0` | `1.2.0` |');
+    // The semantic diff of the target, from render/diff.
+    expect(pr.body).toMatch(/garage-public:1\.1\.0.*garage-public:1\.2\.0|1\.1\.0 → .*1\.2\.0/s);
+    const branchSha = repo.git('ls-remote', repo.origin, 'refs/heads/promote/prod').split(/\s/)[0];
+    expect(repo.git('show', `${branchSha}:environments/prod.versions.json`)).toContain('"public": "1.2.0"');
+    expect(repo.git('show', `--stat`, '--format=', branchSha)).toContain('rendered/prod/django-web/');
+
+    // Re-run from a clean checkout of main: same commit (deterministic), same PR.
+    reset();
+    const again = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/unchanged https:\/\/github\.example\/sound-buzz\/gitops\/pull\/1/);
+    expect(repo.git('ls-remote', repo.origin, 'refs/heads/promote/prod').split(/\s/)[0]).toBe(branchSha);
+
+    // More to promote: the same PR is updated, not a second one opened.
+    reset();
+    const wider = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web', 'sound-buzz'], env);
+    expect(wider.code).toBe(0);
+    expect(wider.stdout).toMatch(/updated .*pull\/1/);
+    expect(pulls()).toHaveLength(1);
+    expect(pulls()[0].body).toContain('| sound-buzz | navidrome | `0.57.0` | `0.58.0` |');
+
+    // The PR is merged (main now holds the promoted pins): nothing left, the PR is closed.
+    repo.git('fetch', '--quiet', 'origin', 'promote/prod');
+    reset();
+    repo.git('merge', '--quiet', '--ff-only', 'FETCH_HEAD');
+    const done = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web', 'sound-buzz'], env);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('nothing to change');
+    expect(done.stdout).toContain('closed 1 promotion pull request(s) of prod');
+    expect(pulls()[0].state).toBe('closed');
+    expect(gh.inner.repos.get(SLUG)!.comments.at(-1)?.body).toContain('Nothing left to promote');
+    expect(repo.git('ls-remote', repo.origin, 'refs/heads/promote/prod')).toBe('');
+  }, 120_000);
+
+  it('reverts the target to the versions before its last promotion, as a PR', async () => {
+    expect(prodPins().apps['django-web'].public).toBe('1.2.0');
+    const r = await repo.cli(['promote', '--to', 'prod', '--revert', '--open-pr'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('django-web public: 1.2.0 → 1.1.0');
+    expect(r.stdout).toContain('sound-buzz navidrome: 0.58.0 → 0.57.0');
+    const open = pulls().filter((p) => p.state === 'open');
+    expect(open).toHaveLength(1);
+    expect(open[0].title).toMatch(/^Roll back prod/);
+    expect(prodPins().apps['django-web'].migration).toBe('0006_voiture_annee_check');
+    reset();
+  }, 120_000);
+
+  it('refuses a downgrade, an unknown app and a migration level dev has not committed', async () => {
+    const unknown = await repo.cli(['promote', '--to', 'prod', '--dry-run', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('"nope" is not an app of this repository');
+
+    const dev = JSON.parse(repo.read('environments/dev.versions.json')) as { apps: Record<string, Record<string, string>> };
+    dev.apps['django-web'].public = '1.0.0';
+    repo.write('environments/dev.versions.json', `${JSON.stringify(dev, null, 2)}\n`);
+    const down = await repo.cli(['promote', '--to', 'prod', 'django-web']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('refusing to downgrade django-web public in prod from 1.2.0 to 1.0.0');
+    reset();
+  }, 60_000);
+});
+
+describe('release', () => {
+  it('bumps dev, re-renders, opens an auto-merge PR; refuses an older version', async () => {
+    const old = await repo.cli(['release', '--app', 'django-web', '--version', '1.1.5']);
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('1.1.5 is older than 1.2.0');
+    const bad = await repo.cli(['release', '--app', 'django-web', '--version', 'latest']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not a semantic version');
+
+    const r = await repo.cli(['release', '--app', 'django-web', '--version', '1.3.0', '--open-pr'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('django-web public: 1.2.0 → 1.3.0');
+    expect(r.stdout).toContain('auto-merge enabled');
+    const pr = pulls().find((p) => p.head.ref === 'release/django-web')!;
+    expect(pr.title).toBe('Release django-web 1.3.0 to dev');
+    expect(gh.autoMerged).toContain(`PR_${pr.number}`);
+    const sha = repo.git('ls-remote', repo.origin, 'refs/heads/release/django-web').split(/\s/)[0];
+    const deployment = repo.git('show', `${sha}:rendered/dev/django-web/deployment-public.yaml`);
+    expect(deployment).toContain('image: ghcr.io/sound-buzz/garage-public:1.3.0');
+    expect(JSON.parse(repo.git('show', `${sha}:environments/dev.versions.json`)).apps['django-web'].api).toBe('1.3.0');
+    reset();
+  }, 120_000);
+});
+
+describe('preview', () => {
+  it('renders a PR preview, publishes it to the previews branch, comments, and removes it', async () => {
+    const num = pulls().length + 1;
+    gh.inner.repos.get(SLUG)!.pulls.push({
+      number: num, title: 'a change', body: '', state: 'open', draft: false,
+      head: { ref: 'feature', sha: 'a'.repeat(40), repo: SLUG, owner: 'sound-buzz' }, base: { ref: 'main' },
+    });
+    const out = join(repo.dir, 'preview-output');
+    const r = await repo.cli(['preview', '--pr', String(num), '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, `namespace-pr-${num}.yaml`), 'utf8')).toContain(`name: pr-${num}`);
+    const def = await repo.cli(['preview', '--pr', String(num)]);
+    expect(def.code).toBe(0);
+    expect(repo.read(`rendered/previews/pr-${num}/networkpolicy-default-deny.yaml`)).toContain(`namespace: pr-${num}`);
+
+    const pub = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment'], env);
+    expect(pub.stderr).toBe('');
+    expect(pub.code).toBe(0);
+    const tree = repo.git('ls-tree', '-r', '--name-only', repo.git('ls-remote', repo.origin, 'refs/heads/previews').split(/\s/)[0]);
+    expect(tree).toContain(`rendered/previews/pr-${num}/namespace-pr-${num}.yaml`);
+    const comment = gh.inner.repos.get(SLUG)!.comments.find((c) => c.issue === num)!;
+    expect(comment.body).toContain('<!-- gitops-preview -->');
+    expect(comment.body).toContain(`https://pr-${num}.dev.sound-buzz.live/`);
+
+    // Publishing the same folder again changes nothing; the comment stays one comment.
+    const again = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment'], env);
+    expect(again.stdout).toContain('unchanged');
+
+    const rm = await repo.cli(['preview', '--pr', String(num), '--remove', '--comment'], env);
+    expect(rm.code).toBe(0);
+    const after = repo.git('ls-tree', '-r', '--name-only', repo.git('ls-remote', repo.origin, 'refs/heads/previews').split(/\s/)[0]);
+    expect(after).not.toContain(`pr-${num}/`);
+    const comments = gh.inner.repos.get(SLUG)!.comments.filter((c) => c.issue === num);
+    expect(comments).toHaveLength(1);
+    expect(comments[0].body).toContain('was removed');
+  }, 120_000);
+
+  it('refuses to publish a folder that reaches outside its namespace', async () => {
+    const out = join(repo.dir, 'preview-output');
+    repo.write('preview-output/clusterrolebinding-x.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\n');
+    const r = await repo.cli(['preview', '--pr', '99', '--publish', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ClusterRoleBinding is not allowed in a preview');
+  }, 60_000);
+});
