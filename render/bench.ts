@@ -51,7 +51,7 @@ function timeRender(dir: string, cold: boolean): RunResult {
   const start = performance.now();
   const r = spawnSync(process.execPath, ['render/cli.ts', 'render', '--quiet'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GITOPS_RENDER_STATS: '1' } });
   const wallMs = performance.now() - start;
-  if (r.status !== 0) throw new Error(`render failed in ${dir}:\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`render failed in ${dir}:\n${r.stderr.split('\n').slice(0, 5).join('\n')}\n…\n${r.stderr.split('\n').slice(-4).join('\n')}`);
   const stat = (tag: string): Record<string, number> => JSON.parse(/^GITOPS_RENDER_\w+ (.*)$/m.exec(r.stderr.split('\n').filter((l) => l.startsWith(tag)).join('\n'))?.[1] ?? '{}') as Record<string, number>;
   const phases = stat('GITOPS_RENDER_PHASES');
   const stats = stat('GITOPS_RENDER_STATS');

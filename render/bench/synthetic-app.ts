@@ -38,6 +38,7 @@ export function synthetic(values: { apps: SyntheticApp[] }, ctx: AppContext): Co
             template: {
               metadata: { labels },
               spec: {
+                securityContext: { runAsNonRoot: true, runAsUser: 10001 },
                 containers: [
                   {
                     name: 'app',
@@ -55,10 +56,18 @@ export function synthetic(values: { apps: SyntheticApp[] }, ctx: AppContext): Co
         }),
         new Service({ metadata: { name: app.name, labels }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }),
         new Ingress({
-          metadata: { name: app.name, labels },
+          metadata: {
+            name: app.name,
+            labels,
+            // Traefik obtains the certificate itself: no TLS Secret to reference.
+            annotations: {
+              'traefik.ingress.kubernetes.io/router.entrypoints': ctx.platform.ingress.entryPoints.websecure,
+              'traefik.ingress.kubernetes.io/router.tls.certresolver': ctx.platform.ingress.certResolver,
+            },
+          },
           spec: {
             ingressClassName: ctx.platform.ingress.className,
-            tls: [{ hosts: [app.host], secretName: `${app.name}-tls` }],
+            tls: [{ hosts: [app.host] }],
             rules: [{ host: app.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } }] } }],
           },
         }),
