@@ -37,7 +37,11 @@ end
 return hs
 `;
 
-export function argocd(env: Environment, components: Component[], facts: PlatformFacts): Component {
+/**
+ * @param extra Argo CD objects other features add to this cluster's config (the pull request
+ *   preview ApplicationSet on the cluster that hosts previews).
+ */
+export function argocd(env: Environment, components: Component[], facts: PlatformFacts, extra: Resource[] = []): Component {
   const repoURL = env.gitops.repoURL;
   const renderedPath = (component: string) => `rendered/${env.name}/${component}`;
   const upstreamRepos = [...new Set(components.flatMap((c) => (c.upstream ?? []).map((u) => u.repoURL)))].sort();
@@ -146,7 +150,7 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     namespace: ARGOCD_NAMESPACE,
     layer: 'platform',
     syncWave: -50,
-    resources: [...projects, root, install, ...settings, ui, ...children],
+    resources: [...projects, root, install, ...settings, ui, ...children, ...extra],
     // Created by the upstream install, referenced by the UI route.
     runtimeObjects: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] } }],
   };

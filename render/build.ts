@@ -4,6 +4,8 @@ import type { Environment } from '../environments/types.ts';
 import { catalog, type AppSelection } from '../apps/catalog.ts';
 import { platform } from '../platform/index.ts';
 import { argocd } from '../platform/argocd.ts';
+import { preview } from '../environments/preview.ts';
+import { previewApplicationSet } from './delivery/preview-appset.ts';
 import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
 import { isClusterScoped } from './scope.ts';
 import { loadAppAssets, type AppAssets } from './assets.ts';
@@ -39,7 +41,9 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
     appComponents.push(...withLocation({ env: env.name, component: app }, () => model(values, ctx)));
   }
   const components = [...base.components, ...appComponents];
-  components.push(withLocation({ env: env.name, component: 'argocd' }, () => argocd(env, components, base.facts)));
+  // Pull request previews run on the cluster of the environment the preview template is based on.
+  const previews = preview.base.name === env.name ? previewApplicationSet(env, preview) : [];
+  components.push(withLocation({ env: env.name, component: 'argocd' }, () => argocd(env, components, base.facts, previews)));
   checkComponentNames(env, components);
 
   const objects: RenderedObject[] = [];

@@ -6,7 +6,7 @@ import { prod } from '../../environments/prod.ts';
 import { buildEnvironment } from '../../render/build.ts';
 
 const traefikArgs = (env: typeof dev): string[] => {
-  const d = buildEnvironment(env).objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata.name === 'traefik')!.object as {
+  const d = buildEnvironment(env).objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata.name === 'traefik')!.object as unknown as {
     spec: { template: { spec: { containers: { args: string[] }[] } } };
   };
   return d.spec.template.spec.containers[0]!.args;
