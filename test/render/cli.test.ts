@@ -95,3 +95,44 @@ describe('npm run check', () => {
     expect(r.stderr).toMatch(/added: {3}rendered\/dev\//);
   });
 });
+
+describe('extending and breaking the sources', () => {
+  it('adds a third environment with changes inside environments/ only', () => {
+    box = sandbox();
+    const prodFile = box.read('environments/prod.ts');
+    box.write(
+      'environments/staging.ts',
+      prodFile
+        .replace("'./prod.versions.json'", "'./staging.versions.json'")
+        .replace('export const prod: Environment', 'export const staging: Environment')
+        .replace("name: 'prod'", "name: 'staging'")
+        .replace("domain: 'sound-buzz.live'", "domain: 'staging.sound-buzz.live'"),
+    );
+    box.write('environments/staging.versions.json', box.read('environments/prod.versions.json'));
+    box.write(
+      'environments/index.ts',
+      box.read('environments/index.ts').replace("import { prod } from './prod.ts';", "import { prod } from './prod.ts';\nimport { staging } from './staging.ts';").replace('[dev, prod]', '[dev, prod, staging]'),
+    );
+    const r = box.run('render');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^staging: \d+ objects/m);
+    expect(box.read('rendered/staging/argocd/application-root.yaml')).toMatch(/path: rendered\/staging\/argocd/);
+  });
+
+  it('rejects an unknown field and a schema error, naming env, component, object and field; rendered/ unchanged', () => {
+    box = sandbox();
+    expect(box.run('render').code).toBe(0);
+    const before = treeHash(join(box.dir, 'rendered'));
+    const argo = box.read('platform/argocd.ts');
+    box.write(
+      'platform/argocd.ts',
+      argo.replace("data: { 'server.insecure': 'true' },", "data: { 'server.insecure': 'true' }, immutible: true,").replace("timeout.reconciliation': '180s',", "timeout.reconciliation': 180,"),
+    );
+    const r = box.run('render');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: env dev › component argocd › ConfigMap\/argocd\/argocd-cmd-params-cm › immutible: .*\[schema\/unknown-field\]/);
+    expect(r.stderr).toMatch(/error: env dev › component argocd › ConfigMap\/argocd\/argocd-cm › data\["timeout\.reconciliation"\]: .*\[schema\//);
+    expect(r.stderr).toMatch(/rendered\/ was left unchanged/);
+    expect(treeHash(join(box.dir, 'rendered'))).toBe(before);
+  });
+});
