@@ -84,7 +84,8 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
   });
 
   const install = upstreamApplication(
-    { name: 'argocd', namespace: ARGOCD_NAMESPACE, layer: 'platform', syncWave: -40, resources: [] },
+    // Argo CD's own install syncs first (it is already running: the bootstrap applied it).
+    { name: 'argocd', namespace: ARGOCD_NAMESPACE, layer: 'platform', syncWave: Math.min(...components.map((c) => c.syncWave)), resources: [] },
     {
       label: 'install',
       repoURL: ARGOCD_REPO,
@@ -130,8 +131,18 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     }),
   ];
 
+  // The route's CRD arrives with Traefik, which this same root Application deploys: apply it
+  // after every platform component is healthy, and let the dry run skip the kind until then.
+  const afterPlatform = Math.max(...components.filter((c) => c.layer === 'platform').map((c) => c.syncWave)) + 1;
   const ui = new IngressRoute({
-    metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE },
+    metadata: {
+      name: 'argocd-server',
+      namespace: ARGOCD_NAMESPACE,
+      annotations: {
+        'argocd.argoproj.io/sync-wave': String(afterPlatform),
+        'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+      },
+    },
     spec: {
       entryPoints: [facts.ingress.entryPoints.websecure],
       routes: [
