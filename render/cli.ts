@@ -2,6 +2,8 @@
 // The only entry point with I/O. `node render/cli.ts <command> [args]`; each command lives in
 // render/commands/<command>.ts and exports `run(args): Promise<number>` (the exit code).
 import { enableCompileCache } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { RenderError } from './types.ts';
 import { UsageError } from './commands/args.ts';
 
@@ -41,8 +43,36 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`error: ${e.message}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`internal error (a bug, please report): ${(e as Error)?.stack ?? String(e)}\n`);
-      process.exitCode = 70;
+      process.stderr.write(`${describeUnexpected(e)}\n`);
+      process.exitCode = 1;
     }
   },
 );
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Anything else is most often a mistake in the TypeScript sources that type stripping lets
+ * through (a misspelt field, a missing value): say where it happened in *our* files and how to
+ * find the cause, and keep the stack for GITOPS_DEBUG=1.
+ */
+function describeUnexpected(e: unknown): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (process.env.GITOPS_DEBUG) return `error: ${err.stack ?? err.message}`;
+  const code = (err as { code?: string }).code;
+  // Syntax errors lead their stack with `file:///…/x.ts:28`, the source line and a caret.
+  const lead = /^(file:\/\/\S+):(\d+)\n([\s\S]*?)\n\n/.exec(err.stack ?? '');
+  if (lead) {
+    return `error: ${relative(ROOT, fileURLToPath(lead[1]!))}:${lead[2]}: ${err.message}\n${lead[3]}\n(a source file does not load: fix it at the place shown)`;
+  }
+  const frame = (err.stack ?? '')
+    .split('\n')
+    .map((l) => /\((file:\/\/[^)]+?):(\d+):\d+\)$|at (file:\/\/\S+?):(\d+):\d+$/.exec(l.trim()))
+    .find((m) => m && !(m[1] ?? m[3])!.includes('/node_modules/'));
+  const where = frame ? `${relative(ROOT, fileURLToPath((frame[1] ?? frame[3])!))}:${frame[2] ?? frame[4]}: ` : '';
+  const syntax = err instanceof SyntaxError || (code !== undefined && /TYPESCRIPT_SYNTAX|MODULE_NOT_FOUND/.test(code));
+  const hint = syntax
+    ? 'a source file does not load: fix it at the place shown'
+    : 'the sources are probably not type-correct: `npm run typecheck` shows where (GITOPS_DEBUG=1 prints the stack)';
+  return `error: ${where}${err.message}\n(${hint})`;
+}

@@ -135,4 +135,23 @@ describe('extending and breaking the sources', () => {
     expect(r.stderr).toMatch(/rendered\/ was left unchanged/);
     expect(treeHash(join(box.dir, 'rendered'))).toBe(before);
   });
+
+  it('points at the file and line of a source that does not load, without a stack trace', () => {
+    box = sandbox();
+    box.write('environments/dev.ts', box.read('environments/dev.ts').replace("domain: 'dev.sound-buzz.live',", "domain: 'dev.sound-buzz.live' +,"));
+    const r = box.run('render');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: environments\/dev\.ts:\d+: Expression expected/);
+    expect(r.stderr).not.toMatch(/node:internal|at .*\(/);
+  });
+
+  it('names the source line of an unexpected failure in a model and how to find the cause', () => {
+    box = sandbox();
+    box.write('platform/flannel.ts', box.read('platform/flannel.ts').replace('export function flannel(cluster: ClusterFacts): Component {', 'export function flannel(cluster: ClusterFacts): Component {\n  (cluster as unknown as { nodes: { x: { y: 1 } }[] }).nodes[0]!.x.y;'));
+    const r = box.run('render');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: platform\/flannel\.ts:\d+: Cannot read properties of undefined/);
+    expect(r.stderr).toMatch(/npm run typecheck/);
+    expect(r.stderr).not.toMatch(/node:internal/);
+  });
 });
