@@ -117,9 +117,23 @@ function confine(o: KubeObject, appNamespace: string, namespace: string, app: st
   }
   o.metadata = { ...o.metadata, namespace };
   dropKeepData(o.metadata);
+  if (o.kind === 'SealedSecret') clusterWide(o);
   const templates = (o.spec as { volumeClaimTemplates?: { metadata?: { annotations?: Record<string, string> } }[] } | undefined)?.volumeClaimTemplates;
   for (const t of templates ?? []) if (t.metadata) dropKeepData(t.metadata);
   return o;
+}
+
+/**
+ * A preview's namespace differs per pull request, so its secrets cannot be sealed for one
+ * namespace: the template carries cluster-wide ciphertext (`kubeseal --scope cluster-wide`),
+ * and the controller must be told so on the SealedSecret and on the Secret it creates.
+ */
+export const CLUSTER_WIDE = 'sealedsecrets.bitnami.com/cluster-wide';
+function clusterWide(o: KubeObject): void {
+  o.metadata.annotations = { ...o.metadata.annotations, [CLUSTER_WIDE]: 'true' };
+  const template = (o.spec as { template?: { metadata?: { namespace?: string; annotations?: Record<string, string> } } } | undefined)?.template;
+  // The Secret it creates lives beside it, in the preview namespace.
+  if (template) template.metadata = { ...template.metadata, namespace: o.metadata.namespace, annotations: { ...template.metadata?.annotations, [CLUSTER_WIDE]: 'true' } };
 }
 
 function dropKeepData(meta: { annotations?: Record<string, string> }): void {

@@ -151,3 +151,21 @@ describe('preview', () => {
     expect((project.toJSON() as { spec: { clusterResourceWhitelist: unknown } }).spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 });
+
+describe('preview secrets', () => {
+  it('takes no ciphertext from dev (it would not decrypt in pr-<n>) and marks its own cluster-wide', () => {
+    const cipher = 'A'.repeat(80);
+    const withSealed = structuredClone(preview);
+    const dw = withSealed.apps['django-web']!;
+    expect(dw.sealed).toBeUndefined();
+    dw.sealed = { 'db-credentials': { password: cipher, 'replication-password': cipher } };
+    const r = renderPreview(withSealed, 7);
+    const sealed = r.objects.find((o) => o.kind === 'SealedSecret' && o.metadata.name === 'db-credentials') as KubeObject & {
+      spec: { template: { metadata: { namespace: string; annotations: Record<string, string> } } };
+    };
+    expect(sealed.metadata.namespace).toBe('pr-7');
+    expect(sealed.metadata.annotations?.['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
+    expect(sealed.spec.template.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
+    expect(sealed.spec.template.metadata.namespace).toBe('pr-7');
+  });
+});
