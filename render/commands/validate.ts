@@ -2,13 +2,17 @@
 //                     [--strict-policy] <file|dir>...
 // Validates arbitrary manifests as ONE bundle, the way Argo CD receives an Application's
 // manifests. Exit 0: no error-level finding; 1: at least one; 2: usage or unreadable input.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join, relative, sep } from 'node:path';
 import { UsageError, parse } from './args.ts';
 import { hasErrors, validateBundle, type BundleItem, type Finding } from '../validate/index.ts';
 import { lineOf, parseInventory, parseYamlSource, type SourceDocument } from '../validate/yaml-source.ts';
 import { formatJson, formatSarif, formatText, type Format } from '../validate/report.ts';
 import type { KubeObject } from '../types.ts';
+import type { Environment } from '../../environments/types.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The newest Kubernetes minor whose schemas the installed kubernetes-models carry. */
 export const LATEST_KUBE_VERSION = '1.36';
@@ -17,7 +21,7 @@ const USAGE = `usage: npm run validate -- [options] <file|dir>...
   --kube-version <x.y>   target Kubernetes version (default: the environment's for rendered/<env>/, else ${LATEST_KUBE_VERSION})
   --inventory <file>     objects that already exist in the cluster (multi-document YAML, YAML/JSON array, or kind: List); repeatable
   --format <f>           text (default), json or sarif
-  --strict-policy        policy findings are errors
+  --strict-policy        policy findings are errors (default: the environment's setting for rendered/<env>)
 Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`;
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -27,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     'kube-version': { type: 'string' },
     inventory: { type: 'string', multiple: true },
     format: { type: 'string', default: 'text' },
-    'strict-policy': { type: 'boolean', default: false },
+    'strict-policy': { type: 'boolean' },
     help: { type: 'boolean', short: 'h', default: false },
   }, true);
   if (values.help) {
@@ -61,9 +65,18 @@ export async function run(args: string[]): Promise<number> {
       throw new UsageError(`validate: inventory ${(e as Error).message}`);
     }
   }
-  const kubeVersion = explicitVersion ?? (await environmentVersion(files)) ?? LATEST_KUBE_VERSION;
+  // A bundle that is one environment's rendered output is checked exactly as `render` checks it:
+  // that environment's Kubernetes version, policy strictness, and what its cluster already has.
+  const env = await environmentOf(files);
+  const kubeVersion = explicitVersion ?? env?.cluster.kubernetesVersion ?? LATEST_KUBE_VERSION;
+  if (env) inventory.push(...(await environmentInventory(env)));
 
-  const findings = validateBundle(items, { kubeVersion, inventory, strictPolicy: values['strict-policy'] });
+  const findings = validateBundle(items, {
+    kubeVersion,
+    inventory,
+    strictPolicy: values['strict-policy'] || env?.strictPolicy,
+    ...(env ? { repoURL: env.gitops.repoURL, repoPaths: renderedFolders(env.name) } : {}),
+  });
   const itemsByLocation = new Map<string, SourceDocument>();
   for (const [item, d] of documents) itemsByLocation.set(`${item.file}:${item.line}`, d);
   for (const f of findings) {
@@ -119,19 +132,28 @@ function displayPath(file: string): string {
   return (rel.startsWith('..') ? file : rel).split(sep).join('/');
 }
 
-/** Files all under rendered/<env>/: that environment's Kubernetes version. */
-async function environmentVersion(files: string[]): Promise<string | undefined> {
+/** The environment whose rendered/<env>/ holds every file, if they all come from one. */
+async function environmentOf(files: string[]): Promise<Environment | undefined> {
   const envs = new Set<string>();
   for (const f of files) {
     const m = /(?:^|\/)rendered\/([^/]+)\//.exec(displayPath(f));
     if (!m) return undefined;
-    envs.add(m[1]);
+    envs.add(m[1]!);
   }
   if (envs.size !== 1) return undefined;
-  try {
-    const { environments } = await import('../../environments/index.ts');
-    return environments.find((e) => e.name === [...envs][0])?.cluster.kubernetesVersion;
-  } catch {
-    return undefined;
-  }
+  const { environments } = await import('../../environments/index.ts');
+  return environments.find((e) => e.name === [...envs][0]);
+}
+
+/** The cluster's own objects and what the environment's components create at runtime. */
+async function environmentInventory(env: Environment): Promise<KubeObject[]> {
+  const [{ buildEnvironment }, { clusterInventory }] = await Promise.all([import('../build.ts'), import('../pipeline.ts')]);
+  return [...clusterInventory(), ...buildEnvironment(env).components.flatMap((c) => c.runtimeObjects ?? [])];
+}
+
+/** `rendered/<env>/<component>` folders that exist, for Argo CD Application paths. */
+function renderedFolders(env: string): Set<string> {
+  const dir = join(REPO_ROOT, 'rendered', env);
+  if (!existsSync(dir)) return new Set();
+  return new Set(readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `rendered/${env}/${d.name}`));
 }

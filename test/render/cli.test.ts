@@ -88,6 +88,16 @@ describe('npm run check', () => {
     expect(bad.stderr).toMatch(/run `npm run render`/);
   });
 
+  it('validates a rendered environment with npm run validate exactly as render does', () => {
+    box = sandbox();
+    expect(box.run('render').code).toBe(0);
+    for (const env of ['dev', 'prod']) {
+      const r = box.run('validate', `rendered/${env}`);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/no findings/);
+    }
+  });
+
   it('fails on an empty checkout (nothing rendered yet)', () => {
     box = sandbox();
     const r = box.run('check', '--env', 'dev');
