@@ -4,6 +4,7 @@ import { Application, type IApplication } from '@kubernetes-models/argo-cd/argop
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { createHash } from 'node:crypto';
 import type { Environment } from '../environments/types.ts';
 import type { Component, IgnoreDifference, Resource, UpstreamSource } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
@@ -14,6 +15,13 @@ const ARGOCD_REPO = 'https://github.com/argoproj/argo-cd';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** The ConfigMaps this repo owns; the upstream install must not manage them too. */
 const OWNED_CONFIGMAPS = ['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm'] as const;
+/** Upstream workloads that read argocd-cmd-params-cm at start. */
+const PARAMS_READERS = [
+  { kind: 'Deployment', name: 'argocd-server' },
+  { kind: 'Deployment', name: 'argocd-repo-server' },
+  { kind: 'Deployment', name: 'argocd-applicationset-controller' },
+  { kind: 'StatefulSet', name: 'argocd-application-controller' },
+] as const;
 
 type ApplicationSpec = IApplication['spec'];
 type SyncPolicy = NonNullable<ApplicationSpec['syncPolicy']>;
@@ -83,34 +91,13 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     },
   });
 
-  const install = upstreamApplication(
-    // Argo CD's own install syncs first (it is already running: the bootstrap applied it).
-    { name: 'argocd', namespace: ARGOCD_NAMESPACE, layer: 'platform', syncWave: Math.min(...components.map((c) => c.syncWave)), resources: [] },
-    {
-      label: 'install',
-      repoURL: ARGOCD_REPO,
-      targetRevision: ARGOCD_VERSION,
-      path: 'manifests/cluster-install',
-      kustomize: true,
-      serverSideApply: true,
-    },
-    {
-      patches: OWNED_CONFIGMAPS.map((name) => ({
-        target: { kind: 'ConfigMap', name },
-        patch: `$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`,
-      })),
-    },
-  );
-
-  const children: Resource[] = [];
-  for (const component of components) {
-    for (const upstream of component.upstream ?? []) children.push(upstreamApplication(component, upstream));
-    children.push(componentApplication(env, component, renderedPath(component.name)));
-  }
-
+  // Argo CD's own install and settings sync first (it is already running: the bootstrap applied
+  // it). argocd-cm carries the Application health check that makes the waves below wait.
+  const firstWave = Math.min(...components.map((c) => c.syncWave));
+  const first = { 'argocd.argoproj.io/sync-wave': String(firstWave - 1) };
   const settings = [
     new ConfigMap({
-      metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-cm') },
+      metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-cm'), annotations: first },
       data: {
         url: `https://${env.gitops.argocdHost}`,
         'application.resourceTrackingMethod': 'annotation',
@@ -121,15 +108,49 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
       },
     }),
     new ConfigMap({
-      metadata: { name: 'argocd-cmd-params-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-cmd-params-cm') },
+      metadata: { name: 'argocd-cmd-params-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-cmd-params-cm'), annotations: first },
       // TLS ends at Traefik; argocd-server speaks plain HTTP inside the cluster.
       data: { 'server.insecure': 'true' },
     }),
     new ConfigMap({
-      metadata: { name: 'argocd-rbac-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-rbac-cm') },
+      metadata: { name: 'argocd-rbac-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-rbac-cm'), annotations: first },
       data: { 'policy.default': 'role:readonly', scopes: '[groups]' },
     }),
   ];
+
+  // Argo CD reads argocd-cmd-params-cm only at start: a checksum of it on the pod templates
+  // rolls the components when it changes (e.g. server.insecure taking effect after bootstrap).
+  const paramsChecksum = checksum((settings[1]!.toJSON() as { data: Record<string, string> }).data);
+  const install = upstreamApplication(
+    { name: 'argocd', namespace: ARGOCD_NAMESPACE, layer: 'platform', syncWave: firstWave, resources: [] },
+    {
+      label: 'install',
+      repoURL: ARGOCD_REPO,
+      targetRevision: ARGOCD_VERSION,
+      path: 'manifests/cluster-install',
+      kustomize: true,
+      serverSideApply: true,
+    },
+    {
+      patches: [
+        ...OWNED_CONFIGMAPS.map((name) => ({
+          target: { kind: 'ConfigMap', name },
+          patch: `$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`,
+        })),
+        ...PARAMS_READERS.map(({ kind, name }) => ({
+          target: { kind, name },
+          patch: `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n  template:\n    metadata:\n      annotations:\n        checksum/argocd-cmd-params-cm: ${paramsChecksum}\n`,
+        })),
+      ],
+    },
+  );
+
+  const children: Resource[] = [];
+  for (const component of components) {
+    for (const upstream of component.upstream ?? []) children.push(upstreamApplication(component, upstream));
+    children.push(componentApplication(env, component, renderedPath(component.name)));
+  }
+
 
   // The route's CRD arrives with Traefik, which this same root Application deploys: apply it
   // after every platform component is healthy, and let the dry run skip the kind until then.
@@ -165,6 +186,11 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     // Created by the upstream install, referenced by the UI route.
     runtimeObjects: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] } }],
   };
+}
+
+function checksum(data: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }
 
 function partOfArgo(name: string): Record<string, string> {

@@ -1,4 +1,5 @@
 // The Argo CD model: the app-of-apps, waves, sync policy and the upstream sources.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dev } from '../../environments/dev.ts';
 import { prod } from '../../environments/prod.ts';
@@ -68,10 +69,22 @@ describe('Argo CD', () => {
     it(`${env.name}: Argo CD itself comes from its release, minus the settings this repository owns`, () => {
       const install = apps.get('argocd-install');
       expect(install?.spec.source).toMatchObject({ repoURL: 'https://github.com/argoproj/argo-cd', targetRevision: ARGOCD_VERSION, path: 'manifests/cluster-install' });
-      const deleted = install?.spec.source.kustomize?.patches?.map((p) => /name: (\S+)/.exec(p.patch)?.[1]).sort();
+      const deleted = install?.spec.source.kustomize?.patches?.filter((p) => p.patch.startsWith('$patch: delete')).map((p) => /name: (\S+)/.exec(p.patch)?.[1]).sort();
       expect(deleted).toEqual(['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm']);
       for (const name of deleted ?? []) expect(built.objects.some((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === name)).toBe(true);
       expect(wave(install)).toBeLessThan(Math.min(...built.components.filter((c) => c.name !== 'argocd').map((c) => c.syncWave)));
+    });
+
+    it(`${env.name}: settings sync first, and a change of the start-up parameters rolls Argo CD`, () => {
+      const settings = built.objects.filter((o) => o.object.kind === 'ConfigMap' && o.component === 'argocd');
+      expect(settings.map((o) => o.object.metadata.name).sort()).toEqual(['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm']);
+      for (const { object } of settings) expect(Number(object.metadata.annotations?.['argocd.argoproj.io/sync-wave'])).toBeLessThanOrEqual(wave(apps.get('argocd-install')));
+      const params = settings.find((o) => o.object.metadata.name === 'argocd-cmd-params-cm')!.object as unknown as { data: Record<string, string> };
+      const sum = createHash('sha256').update(JSON.stringify(Object.fromEntries(Object.entries(params.data).sort()))).digest('hex');
+      const patches = apps.get('argocd-install')?.spec.source.kustomize?.patches?.map((p) => p.patch) ?? [];
+      for (const name of ['argocd-server', 'argocd-repo-server', 'argocd-application-controller']) {
+        expect(patches.find((p) => p.includes(`name: ${name}\n`) && p.includes('checksum/argocd-cmd-params-cm'))).toContain(sum);
+      }
     });
 
     it(`${env.name}: the UI route waits for the platform (its CRD comes with Traefik)`, () => {
