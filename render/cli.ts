@@ -50,6 +50,15 @@ main(process.argv.slice(2)).then(
 );
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
 
 /**
  * Anything else is most often a mistake in the TypeScript sources that type stripping lets
@@ -60,6 +69,12 @@ function describeUnexpected(e: unknown): string {
   const err = e instanceof Error ? e : new Error(String(e));
   if (process.env.GITOPS_DEBUG) return `error: ${err.stack ?? err.message}`;
   const code = (err as { code?: string }).code;
+  // A file the user named (or a folder we write to) that is missing or not writable.
+  const io = err as { syscall?: string; path?: string };
+  if (code && FILE_ERRORS[code] && io.path) {
+    const shown = relative(process.cwd(), io.path);
+    return `error: ${shown && !shown.startsWith('..') ? shown : io.path}: ${FILE_ERRORS[code]}`;
+  }
   // Syntax errors lead their stack with `file:///…/x.ts:28`, the source line and a caret.
   const lead = /^(file:\/\/\S+):(\d+)\n([\s\S]*?)\n\n/.exec(err.stack ?? '');
   if (lead) {
@@ -71,8 +86,10 @@ function describeUnexpected(e: unknown): string {
     .find((m) => m && !(m[1] ?? m[3])!.includes('/node_modules/'));
   const where = frame ? `${relative(ROOT, fileURLToPath((frame[1] ?? frame[3])!))}:${frame[2] ?? frame[4]}: ` : '';
   const syntax = err instanceof SyntaxError || (code !== undefined && /TYPESCRIPT_SYNTAX|MODULE_NOT_FOUND/.test(code));
-  const hint = syntax
-    ? 'a source file does not load: fix it at the place shown'
-    : 'the sources are probably not type-correct: `npm run typecheck` shows where (GITOPS_DEBUG=1 prints the stack)';
-  return `error: ${where}${err.message}\n(${hint})`;
+  if (syntax) return `error: ${where}${err.message}\n(a source file does not load: fix it at the place shown)`;
+  // JavaScript's own errors in our code mean data of the wrong shape reached a model.
+  if (err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError) {
+    return `error: ${where}${err.message}\n(the sources are probably not type-correct: \`npm run typecheck\` shows where; GITOPS_DEBUG=1 prints the stack)`;
+  }
+  return `error: ${err.message}`;
 }

@@ -164,4 +164,16 @@ describe('extending and breaking the sources', () => {
     expect(r.stderr).toMatch(/npm run typecheck/);
     expect(r.stderr).not.toMatch(/node:internal/);
   });
+
+  it('reports a missing or unwritable path as such, not as a bug', () => {
+    box = sandbox();
+    const r = box.run('diff', '--base', 'HEAD', '--output', '/nonexistent-dir/x.md');
+    // No git repository in the sandbox: the base is refused first, as a usage error.
+    expect(r.code).toBe(2);
+    const v = box.run('validate', '--inventory', '/nonexistent-dir/inv.yaml', 'environments');
+    expect(v.code).toBe(2);
+    const p = box.run('preview', '--pr', '3', '--publish', '/nonexistent-dir');
+    expect(p.stderr).toMatch(/^error: \/nonexistent-dir: no such file or directory$/m);
+    expect(p.stderr).not.toMatch(/typecheck|node:internal/);
+  });
 });
