@@ -46,6 +46,10 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
   const from = values.from;
   if (!values.revert && !names.includes(from)) throw new UsageError(`promote: unknown environment "${from}" (known: ${names.join(', ')})`);
   if (!values.revert && from === to) throw new UsageError('promote: --from and --to name the same environment');
+  // Every argument is checked before anything is rewritten.
+  const slug = values.repo ?? process.env.GITHUB_REPOSITORY;
+  const repo = slug ? parseRepo(slug) : undefined;
+  if (values['open-pr'] && !repo) throw new UsageError('promote: --open-pr needs --repo owner/name (or GITHUB_REPOSITORY)');
 
   const target = readVersions(repoDir, to);
   let changes: PinChange[];
@@ -82,8 +86,6 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
     return 0;
   }
 
-  const slug = values.repo ?? process.env.GITHUB_REPOSITORY;
-  const repo = slug ? parseRepo(slug) : undefined;
   if (!repo) throw new UsageError('promote: --open-pr needs --repo owner/name (or GITHUB_REPOSITORY)');
   const branch = `promote/${to}`;
   try {
