@@ -1,5 +1,6 @@
 // `npm run migrations -- check [options] <app|file.sql>...`: lint and prove migrations on a
 // throwaway PostgreSQL. Exit 0 safe, 1 unsafe (an error-level finding), 2 usage.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,9 @@ const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
   --format text|json|markdown
   --output <file>            write the report to a file instead of stdout
   --exit-zero                report only: exit 0 even when unsafe (the gate runs elsewhere)
+  --changed-since <git-ref>  skip (exit 0) when no apps/*/migrations/ file or apps/*/queries.sql
+                             changed between <git-ref> and HEAD of the repository in the current
+                             directory; CI's required check runs on every PR this way
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -55,6 +59,7 @@ export async function run(args: string[]): Promise<number> {
       output: { type: 'string' },
       'exit-zero': { type: 'boolean' },
       format: { type: 'string' },
+      'changed-since': { type: 'string' },
     },
     true,
   );
@@ -68,6 +73,11 @@ export async function run(args: string[]): Promise<number> {
   if (values['pg-version'] !== undefined) {
     pgVersion = Number(values['pg-version']);
     if (!Number.isInteger(pgVersion) || pgVersion < 10) throw new UsageError(`migrations check: --pg-version must be a major version such as 15, got "${values['pg-version']}"`);
+  }
+  const changedSince = values['changed-since'];
+  if (changedSince !== undefined && migrationChangesSince(changedSince).length === 0) {
+    writeReport(noChangesReport(format, changedSince), values.output);
+    return 0;
   }
   const readFile = (path: string, flag: string) => {
     if (!existsSync(path)) throw new UsageError(`migrations check: ${flag}: no such file ${path}`);
@@ -122,11 +132,47 @@ export async function run(args: string[]): Promise<number> {
   for (const input of inputs) checks.push(await checkMigrations(input));
   const bundle: ReportBundle = { verdict: checks.some((c) => c.verdict === 'unsafe') ? 'unsafe' : 'safe', checks };
   const report = format === 'json' ? toJson(bundle) : format === 'markdown' ? toMarkdown(bundle) : toText(bundle);
-  if (values.output) {
-    mkdirSync(dirname(resolve(values.output)), { recursive: true });
-    writeFileSync(values.output, report);
-  } else process.stdout.write(report);
+  writeReport(report, values.output);
   return bundle.verdict === 'safe' || values['exit-zero'] ? 0 : 1;
+}
+
+function writeReport(report: string, output: string | undefined): void {
+  if (output) {
+    mkdirSync(dirname(resolve(output)), { recursive: true });
+    writeFileSync(output, report);
+  } else process.stdout.write(report);
+}
+
+/** What can make a pending migration unsafe: the migrations themselves and the release's queries. */
+const MIGRATION_INPUT = /^apps\/[^/]+\/(migrations\/.+|queries\.sql)$/;
+
+/**
+ * Migration inputs changed between `ref` and HEAD (committed trees only, like the PR merge commit
+ * CI checks out). git runs in the current directory: under `npm run`, the repository root.
+ */
+export function migrationChangesSince(ref: string): string[] {
+  const flag = 'migrations check: --changed-since';
+  if (ref === '' || ref.startsWith('-')) throw new UsageError(`${flag}: "${ref}" is not a git ref`);
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+  } catch {
+    throw new UsageError(`${flag}: "${ref}" is not a commit of the repository in ${process.cwd()} (in CI, check out with fetch-depth 2 for HEAD^1)`);
+  }
+  let names: string;
+  try {
+    names = git('diff', '--name-only', '-z', ref, 'HEAD');
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+    throw new UsageError(`${flag}: git diff ${ref} HEAD failed${stderr ? `: ${stderr}` : ''}`);
+  }
+  return names.split('\0').filter((p) => MIGRATION_INPUT.test(p));
+}
+
+function noChangesReport(format: 'text' | 'json' | 'markdown', ref: string): string {
+  if (format === 'json') return toJson({ verdict: 'safe', checks: [] });
+  if (format === 'markdown') return `_Database migrations: no migration changes since \`${ref}\`._\n`;
+  return `no migration changes since ${ref}\n`;
 }
 
 /** Environment values are typed per app; read the two fields this check needs structurally. */

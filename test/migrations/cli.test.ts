@@ -1,6 +1,6 @@
 // The command as CI runs it: a subprocess, its exit code and its JSON.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,11 @@ const CLI = join(import.meta.dirname, '../../render/cli.ts');
 let dir: string;
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, 'migrations', 'check', ...args], { encoding: 'utf8', cwd: dir });
+  return cliIn(dir, ...args);
+}
+
+function cliIn(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, 'migrations', 'check', ...args], { encoding: 'utf8', cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -90,5 +94,75 @@ describe('npm run migrations -- check', () => {
     const r = cli('--all', '--static', '--format', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).checks.map((c: { subject: string }) => c.subject)).toEqual(['django-web']);
+  });
+});
+
+describe('npm run migrations -- check --changed-since <ref> (the required check on every PR)', () => {
+  let repo: string;
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  const commit = (path: string, content: string) => {
+    mkdirSync(join(repo, path, '..'), { recursive: true });
+    writeFileSync(join(repo, path), content);
+    git('add', path);
+    git('commit', '-q', '-m', `add ${path}`);
+  };
+  const unsafe = ['--static', '--base-schema', 'base.sql', '--previous-queries', 'apps/demo/queries.sql', 'apps/demo/migrations/0002_rename.sql'];
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'migrations-changed-'));
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'ci@example.invalid');
+    git('config', 'user.name', 'CI');
+    git('config', 'commit.gpgsign', 'false');
+    commit('base.sql', BASE_SCHEMA);
+    commit('apps/demo/queries.sql', PREVIOUS_QUERIES.join('\n') + '\n');
+    commit('README.md', 'docs only\n');
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('no migration input changed: says so and exits 0 without checking', () => {
+    const r = cliIn(repo, '--all', '--changed-since', 'HEAD^1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('no migration changes since HEAD^1\n');
+    const json = cliIn(repo, '--all', '--format', 'json', '--changed-since', 'HEAD^1');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ verdict: 'safe', checks: [] });
+    const out = join(repo, 'reports', 'migrations.md');
+    expect(cliIn(repo, '--all', '--format', 'markdown', '--output', out, '--changed-since', 'HEAD').code).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a changed queries.sql counts as a migration change', () => {
+    const r = cliIn(repo, '--changed-since', 'HEAD~2', '--format', 'json', ...unsafe.slice(0, -1), join(dir, '0002_add.sql'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).checks).toHaveLength(1);
+  });
+
+  it('an unsafe migration added since the ref: checked as usual, exit 1', () => {
+    commit('apps/demo/migrations/0002_rename.sql', 'ALTER TABLE garage RENAME COLUMN nom TO name;\n');
+    const r = cliIn(repo, '--changed-since', 'HEAD^1', '--format', 'json', ...unsafe);
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).verdict).toBe('unsafe');
+    // Later commits that touch other files do not hide it: the range is ref..HEAD.
+    commit('docs.md', 'more docs\n');
+    expect(cliIn(repo, '--changed-since', 'HEAD~2', ...unsafe).code).toBe(1);
+    expect(cliIn(repo, '--changed-since', 'HEAD^1', ...unsafe).code).toBe(0);
+  });
+
+  it('a ref that does not exist, or no repository, is a usage error (exit 2)', () => {
+    const bad = cliIn(repo, '--all', '--changed-since', 'no-such-ref');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--changed-since: "no-such-ref" is not a commit/);
+    expect(cliIn(repo, '--all', '--changed-since=--output=x').code).toBe(2);
+    const notARepo = mkdtempSync(join(tmpdir(), 'migrations-no-repo-'));
+    try {
+      expect(cliIn(notARepo, '--all', '--changed-since', 'HEAD').code).toBe(2);
+    } finally {
+      rmSync(notARepo, { recursive: true, force: true });
+    }
   });
 });
