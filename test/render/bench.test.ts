@@ -12,8 +12,8 @@ describe('npm run bench', () => {
     const out = JSON.parse(r.stdout) as Record<string, unknown> & { phasesMs: Record<string, number> };
     expect(out.apps).toBe(3);
     expect(out.environments).toBe(3);
-    // 3 envs × 3 apps × (Namespace, ConfigMap, Deployment, Service, Ingress, HPA, Application) + the platform.
-    expect(out.objects as number).toBeGreaterThan(3 * 3 * 7);
+    // 3 envs × 3 apps × (ConfigMap, Deployment, Service, Ingress, HPA) + the platform.
+    expect(out.objects as number).toBeGreaterThan(3 * 3 * 5);
     expect(out.wallMs as number).toBeGreaterThan(0);
     expect(out.peakMiB as number).toBeGreaterThan(0);
     expect(Object.keys(out.phasesMs).sort()).toEqual(['buildMs', 'loadMs', 'serializeMs', 'validateMs', 'writeMs']);
