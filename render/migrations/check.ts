@@ -43,6 +43,15 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
   if (input.dynamic && input.migrations.length) {
     const server = options.server ?? (await startServer());
     engine = { source: server.binaries.source, major: server.binaries.major, startupMs: Math.round(server.startupMs) };
+    if (input.pgVersion !== undefined && server.binaries.major !== input.pgVersion) {
+      notes.push({
+        rule: 'dynamic/server-version',
+        severity: 'warning',
+        migration: 'server',
+        message: `proven on PostgreSQL ${server.binaries.major}, the target is ${input.pgVersion}`,
+        fix: RULES['dynamic/server-version'].fix,
+      });
+    }
     const dbName = `check_${process.pid}_${++databaseCounter}`;
     const admin = await server.connect();
     try {

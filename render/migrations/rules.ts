@@ -113,6 +113,10 @@ export const RULES = {
     summary: 'values of existing columns changed (a cast may have truncated or rounded them)',
     fix: 'Check the USING expression / backfill; narrowing casts lose data.',
   },
+  'dynamic/server-version': {
+    summary: 'the proof ran on another PostgreSQL major than the target',
+    fix: 'Differences between majors (lock levels of some ALTERs, planner) are not covered: install the target major (`postgres` on PATH) to prove on it.',
+  },
   'dynamic/seed-skipped': {
     summary: 'the checker could not generate sample rows for a table',
     fix: 'Add rows for it with --given-sql so scans and rewrites are observable.',

@@ -94,3 +94,14 @@ describe('given prior state', () => {
     expect(lost?.message).toMatch(/2 → 1 rows/);
   });
 });
+
+describe('the server the proof runs on', () => {
+  it('warns when it is not the target major, and only then', async () => {
+    const safe = "SET lock_timeout = '2s';\nALTER TABLE garage ADD COLUMN note text;\n";
+    const other = await checkMigrations({ ...input(safe, '5s'), pgVersion: server.binaries.major - 1 }, { server });
+    expect(other.notes.map((n) => n.rule)).toContain('dynamic/server-version');
+    expect(other.verdict).toBe('safe');
+    const same = await checkMigrations({ ...input(safe, '5s'), pgVersion: server.binaries.major }, { server });
+    expect(same.notes.map((n) => n.rule)).not.toContain('dynamic/server-version');
+  });
+});
