@@ -17,6 +17,8 @@ export interface Entry {
 
 export interface PodLabels {
   labels: Record<string, string>;
+  /** The pod spec of the template. */
+  spec: JsonObject;
   entry: Entry;
 }
 
@@ -69,7 +71,7 @@ export class BundleIndex {
     const o = e.object;
     const tpl = podTemplateOf(o);
     if (tpl) {
-      const pod = { labels: tpl.labels, entry: e };
+      const pod = { labels: tpl.labels, spec: tpl.spec, entry: e };
       push(this.pods, e.namespace, pod);
       for (const [k, v] of Object.entries(tpl.labels)) push(this.podsByLabel, `${e.namespace}\u0000${k}=${v}`, pod);
     }

@@ -7,6 +7,7 @@ import { asArray, asObject, asString, asStringMap, field, index, isObject, type 
 import { selects, selectsMap, isEmptySelector } from './selector.ts';
 import { containersOf, podTemplateOf } from './workloads.ts';
 import { apiGroup } from '../scope.ts';
+import { checkTargetPorts } from './target-ports.ts';
 
 export function checkCrossRefs(ctx: Context, items: readonly BundleItem[], idx: BundleIndex): void {
   for (const dupes of idx.duplicates()) {
@@ -170,10 +171,12 @@ class Refs {
     if (spec.type === 'ExternalName') return;
     const selector = asStringMap(spec.selector);
     if (!selector || Object.keys(selector).length === 0) return;
-    if (!this.idx.podCandidates(this.ns, selector).some((p) => selectsMap(selector, p.labels))) {
+    const selected = this.idx.podCandidates(this.ns, selector).filter((p) => selectsMap(selector, p.labels));
+    if (selected.length === 0) {
       this.report('ref/service-selector', 'spec.selector',
         `selector ${JSON.stringify(selector)} matches no pod template ${inNs(this.ns)}: the Service would have no endpoints`);
     }
+    checkTargetPorts((rule, path, message) => this.report(rule, path, message), spec, selected);
   }
 
   /** A Service and one of its ports, by number or name. */

@@ -24,6 +24,7 @@ export const RULES: readonly Rule[] = [
   rule('yaml/syntax', 'error', 'The file is not valid YAML.'),
   rule('yaml/duplicate-key', 'error', 'A mapping repeats a key (kubectl and Argo CD reject it).'),
   rule('yaml/yaml11-boolean', 'warning', 'An unquoted y/yes/no/on/off… is read as a boolean by kubectl and Argo CD (YAML 1.1).'),
+  rule('yaml/yaml11-octal', 'warning', 'An unquoted 0644-style number is octal (420) to kubectl and Argo CD (YAML 1.1) but decimal to YAML 1.2 readers.'),
   rule('yaml/not-an-object', 'error', 'A document is not a Kubernetes object (no apiVersion/kind mapping).'),
 
   rule('schema/unknown-kind', 'error', 'No schema for this apiVersion/kind, and no CRD for it in the inventory.'),
@@ -38,12 +39,18 @@ export const RULES: readonly Rule[] = [
   rule('schema/quantity', 'error', 'A resource quantity is malformed or negative, or the resource name is unknown.'),
   rule('schema/requests-exceed-limits', 'error', 'A container requests more of a resource than its limit.'),
   rule('schema/selector-mismatch', 'error', 'A workload selector does not match its own pod template labels.'),
+  rule('schema/restart-policy', 'error', 'A pod template restartPolicy its workload kind does not allow (Jobs: Never/OnFailure, set; controllers: Always).'),
+  rule('schema/cron-schedule', 'error', 'A CronJob schedule the API server cannot parse (5 cron fields or a descriptor, no TZ=).'),
+  rule('schema/time-zone', 'error', 'A CronJob timeZone that is not an IANA time zone name.'),
+  rule('schema/host', 'error', 'An Ingress host / TLS host or IngressRoute Host() matcher that is not a lower-case DNS name.'),
 
   rule('api/removed', 'error', 'The apiVersion/kind is removed in the target Kubernetes version.'),
   rule('api/deprecated', 'warning', 'The apiVersion/kind is deprecated in the target Kubernetes version.'),
 
   rule('ref/duplicate', 'error', 'Two objects share group, kind, namespace and name.'),
   rule('ref/service-selector', 'error', 'A Service selector matches no pod template in its namespace.'),
+  rule('ref/target-port', 'error', 'A Service targetPort names a port no container of its selected pods declares.'),
+  rule('ref/target-port-number', 'warning', 'A Service targetPort number is not a containerPort of any selected pod.'),
   rule('ref/ingress-backend', 'error', 'An Ingress / IngressRoute backend names a missing Service, or a port the Service lacks.'),
   rule('ref/ingress-class', 'error', 'An Ingress names an IngressClass that does not exist.'),
   rule('ref/middleware', 'error', 'An IngressRoute names a Traefik Middleware that does not exist.'),

@@ -11,6 +11,9 @@ import {
 import { parseQuantity, resourceNameProblem } from './quantity.ts';
 import { selects, isEmptySelector } from './selector.ts';
 import { containersOf, podTemplateOf } from './workloads.ts';
+import { checkRestartPolicy } from './restart-policy.ts';
+import { cronScheduleProblem, timeZoneProblem } from './cron.ts';
+import { checkIngressHosts, checkIngressRouteHosts } from './hosts.ts';
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const SELECTOR_WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
@@ -32,6 +35,7 @@ export function checkServerSide(ctx: Context, item: BundleItem, o: JsonObject, k
   if (tpl) {
     checkLabels(ctx, item, asObject(readPath(o, tpl.labelsPath)), tpl.labelsPath);
     checkPodSpec(ctx, item, tpl.spec, tpl.specPath);
+    checkRestartPolicy(ctx, item, kind, tpl);
     if (tpl.workloadSpec) checkWorkloadSelector(ctx, item, kind, tpl.workloadSpec, tpl.labels);
   }
   if (!spec) return;
@@ -67,6 +71,26 @@ export function checkServerSide(ctx: Context, item: BundleItem, o: JsonObject, k
     case 'NetworkPolicy':
       checkNetworkPolicy(ctx, item, spec);
       break;
+    case 'CronJob':
+      checkCronJob(ctx, item, spec);
+      break;
+    case 'Ingress':
+      checkIngressHosts(ctx, item, spec);
+      break;
+    case 'IngressRoute':
+      checkIngressRouteHosts(ctx, item, spec);
+      break;
+  }
+}
+
+function checkCronJob(ctx: Context, item: BundleItem, spec: JsonObject): void {
+  if (typeof spec.schedule === 'string') {
+    const r = cronScheduleProblem(spec.schedule);
+    if (r) ctx.report(item, 'schema/cron-schedule', 'spec.schedule', `schedule "${spec.schedule}" ${r}`);
+  }
+  if (typeof spec.timeZone === 'string') {
+    const r = timeZoneProblem(spec.timeZone);
+    if (r) ctx.report(item, 'schema/time-zone', 'spec.timeZone', r);
   }
 }
 

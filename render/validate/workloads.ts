@@ -11,8 +11,10 @@ export interface PodTemplate {
   labels: Record<string, string>;
   /** Path of the template's `metadata.labels` (or the Pod's). */
   labelsPath: string;
-  /** The workload's own `spec` (selector, replicas…), absent for Pods. */
+  /** The workload's own `spec` (selector, replicas…), absent for Pods and CronJobs. */
   workloadSpec?: JsonObject;
+  /** A CronJob's `spec.jobTemplate.spec`. */
+  jobSpec?: JsonObject;
 }
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
@@ -32,9 +34,10 @@ export function podTemplateOf(o: JsonObject): PodTemplate | undefined {
     const jobSpec = asObject(asObject(spec.jobTemplate)?.spec);
     const template = asObject(jobSpec?.template);
     const podSpec = asObject(template?.spec);
-    if (!template || !podSpec) return undefined;
+    if (!template || !podSpec || !jobSpec) return undefined;
     return {
       spec: podSpec,
+      jobSpec,
       specPath: 'spec.jobTemplate.spec.template.spec',
       labels: asStringMap(asObject(template.metadata)?.labels) ?? {},
       labelsPath: 'spec.jobTemplate.spec.template.metadata.labels',

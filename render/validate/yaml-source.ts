@@ -20,7 +20,7 @@ export interface SourceDocument {
 
 export interface ParsedSource {
   items: BundleItem[];
-  /** YAML-layer findings (syntax, duplicate keys, YAML 1.1 booleans). */
+  /** YAML-layer findings (syntax, duplicate keys, YAML 1.1 booleans and octals). */
   findings: Finding[];
   documents: SourceDocument[];
 }
@@ -76,11 +76,13 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
       out.items.push(item);
       out.documents.push({ item, doc, prefix, lines });
     }
-    for (const b of yaml11Booleans(doc)) {
+    for (const b of yaml11Scalars(doc)) {
       const owner = out.documents.find((d) => d.doc === doc && startsWith(b.segments, d.prefix));
       const path = joinPath(owner ? b.segments.slice(owner.prefix.length) : b.segments);
-      out.findings.push(finding('yaml/yaml11-boolean',
-        `unquoted ${b.source} is read as boolean ${String(b.value)} by kubectl and Argo CD (YAML 1.1): write "${b.source}" in quotes if you mean the string, or ${String(b.value)} if you mean the boolean`,
+      const message = typeof b.value === 'boolean'
+        ? `unquoted ${b.source} is read as boolean ${String(b.value)} by kubectl and Argo CD (YAML 1.1): write "${b.source}" in quotes if you mean the string, or ${String(b.value)} if you mean the boolean`
+        : `unquoted ${b.source} is read as octal, the number ${b.value}, by kubectl and Argo CD (YAML 1.1), but as ${Number(b.source.replace(/_/g, ''))} by YAML 1.2 readers: write ${b.value} if you mean that number (file modes: 0644 is 420), or "${b.source}" in quotes if you mean the string`;
+      out.findings.push(finding(typeof b.value === 'boolean' ? 'yaml/yaml11-boolean' : 'yaml/yaml11-octal', message,
         file, lines.linePos(b.offset).line, path, owner?.item.object));
     }
   }
@@ -91,18 +93,27 @@ function startsWith(a: readonly (string | number)[], prefix: readonly (string | 
   return prefix.every((p, i) => a[i] === p);
 }
 
-interface Yaml11Boolean {
+interface Yaml11Scalar {
   source: string;
-  value: boolean;
+  value: boolean | number;
   offset: number;
   segments: (string | number)[];
 }
 
-function yaml11Booleans(doc: Document): Yaml11Boolean[] {
-  const out: Yaml11Boolean[] = [];
+/** YAML 1.1 octal (`0644`), which YAML 1.2 reads as decimal. */
+const YAML11_OCTAL = /^[-+]?0[0-7_]+$/;
+
+/** Plain scalars whose YAML 1.1 reading differs from YAML 1.2's: booleans and octal numbers. */
+function yaml11Scalars(doc: Document): Yaml11Scalar[] {
+  const out: Yaml11Scalar[] = [];
   visit(doc, {
     Scalar(_key, node, ancestors) {
-      if (node.type !== 'PLAIN' || typeof node.value !== 'boolean' || !YAML11_ONLY_BOOLEANS.test(node.source ?? '')) return;
+      if (node.type !== 'PLAIN') return;
+      const source = node.source ?? '';
+      const v = node.value;
+      const surprising = typeof v === 'boolean' ? YAML11_ONLY_BOOLEANS.test(source)
+        : typeof v === 'number' && YAML11_OCTAL.test(source) && v !== Number(source.replace(/_/g, ''));
+      if (!surprising) return;
       const segments: (string | number)[] = [];
       for (let i = 0; i < ancestors.length; i++) {
         const a = ancestors[i];
@@ -110,7 +121,7 @@ function yaml11Booleans(doc: Document): Yaml11Boolean[] {
         if (isPair(a) && a.value === next) segments.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
         else if (isSeq(a)) segments.push(a.items.indexOf(next as never));
       }
-      out.push({ source: node.source ?? '', value: node.value, offset: node.range?.[0] ?? 0, segments });
+      out.push({ source, value: v as boolean | number, offset: node.range?.[0] ?? 0, segments });
     },
   });
   return out;

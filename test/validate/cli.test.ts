@@ -29,6 +29,7 @@ spec:
       containers:
         - name: web
           image: ${image}
+          ports: [{containerPort: 8080}]
           resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
           readinessProbe: {tcpSocket: {port: 8080}}
 ${extra}`;
@@ -76,7 +77,7 @@ describe('npm run validate', () => {
     const r = run(['bad', '--inventory', 'inventory.yaml'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^bad\/all\.yaml$/m);
-    expect(r.stdout).toMatch(/\s19\s+error\s+Deployment\/web\/web spec\.template\.spec\.containers\[0\]\.imagePullPolice: unknown field .*schema\/unknown-field/);
+    expect(r.stdout).toMatch(/\s20\s+error\s+Deployment\/web\/web spec\.template\.spec\.containers\[0\]\.imagePullPolice: unknown field .*schema\/unknown-field/);
     expect(r.stdout).toContain('policy/image-tag');
     expect(r.stdout).not.toContain('ref/storage-class');
   });
@@ -95,7 +96,7 @@ describe('npm run validate', () => {
       expect(Object.keys(f).sort()).toEqual(['apiVersion', 'file', 'kind', 'line', 'message', 'name', 'namespace', 'path', 'rule', 'severity']);
     }
     expect(findings).toContainEqual({
-      file: 'bad/all.yaml', line: 19, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web',
+      file: 'bad/all.yaml', line: 20, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web',
       rule: 'schema/unknown-field', severity: 'error', path: 'spec.template.spec.containers[0].imagePullPolice',
       message: expect.stringContaining('imagePullPolice') as unknown as string,
     });
@@ -120,7 +121,7 @@ describe('npm run validate', () => {
     expect(run0.tool.driver.rules.map((x) => x.id)).toContain('schema/unknown-field');
     const result = run0.results.find((x) => x.ruleId === 'schema/unknown-field')!;
     expect(result.level).toBe('error');
-    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'bad/all.yaml' }, region: { startLine: 19 } });
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'bad/all.yaml' }, region: { startLine: 20 } });
     expect(run0.tool.driver.rules[result.ruleIndex].id).toBe('schema/unknown-field');
   });
 
@@ -146,10 +147,11 @@ describe('npm run validate', () => {
   });
 
   it('reports YAML-level problems with their line', () => {
-    writeFileSync(join(dir, 'yaml11.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: web}\ndata:\n  a: "1"\n  a: "2"\n  enabled: on\n');
+    writeFileSync(join(dir, 'yaml11.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: web}\ndata:\n  a: "1"\n  a: "2"\n  enabled: on\n  mode: 0644\n');
     const findings = JSON.parse(run(['yaml11.yaml', '--format', 'json'], dir).stdout) as { rule: string; line: number; path: string }[];
     expect(findings).toContainEqual(expect.objectContaining({ rule: 'yaml/duplicate-key', line: 6 }));
     expect(findings).toContainEqual(expect.objectContaining({ rule: 'yaml/yaml11-boolean', line: 7, path: 'data.enabled' }));
     expect(findings).toContainEqual(expect.objectContaining({ rule: 'schema/invalid', line: 7, path: 'data.enabled' }));
+    expect(findings).toContainEqual(expect.objectContaining({ rule: 'yaml/yaml11-octal', line: 8, path: 'data.mode', message: expect.stringContaining('420') }));
   });
 });

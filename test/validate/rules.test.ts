@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../render/validate/rules.ts';
 import type { Finding, ValidateOptions } from '../../render/validate/index.ts';
+import { stringify } from 'yaml';
 import { cleanBundle, container, mutate, rules, validate, validateYaml, type Json } from './fixtures.ts';
 
 interface Case {
@@ -16,6 +17,18 @@ const obj = (kind: string, change: (o: Json) => void, options: Partial<ValidateO
   validate(mutate(change, kind, name), options);
 const extra = (objects: Json[], options: Partial<ValidateOptions> = {}) => () => validate([...cleanBundle(), ...objects], options);
 
+/** The clean Deployment as YAML text, its config volume's defaultMode written as `mode` verbatim. */
+const deploymentWithMode = (mode: string) => () => {
+  const d = cleanBundle().find((o) => o.kind === 'Deployment')!;
+  d.spec.template.spec.volumes[0].configMap.defaultMode = 999;
+  return validateYaml(stringify(d).replace('defaultMode: 999', `defaultMode: ${mode}`));
+};
+const cron = (change: (c: Json) => void) => extra([withChange(cronJob('backup'), change)]);
+const cronSchedule = (schedule: string) => cron((c) => (c.spec.schedule = schedule));
+const cronPod = (c: Json): Json => c.spec.jobTemplate.spec.template.spec;
+const jobWith = (change: (j: Json) => void) => extra([withChange(job(), change)]);
+const svcPort = (change: (p: Json) => void) => obj('Service', (s) => change(s.spec.ports[0]));
+
 const DOC = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: web\n${body}`;
 
 const cases: Case[] = [
@@ -23,6 +36,9 @@ const cases: Case[] = [
   { rule: 'yaml/syntax', name: 'unclosed flow sequence', bad: () => validateYaml(DOC('data: [1\n')), good: () => validateYaml(DOC('data: {}\n')) },
   { rule: 'yaml/duplicate-key', name: 'key twice', bad: () => validateYaml(DOC('data:\n  a: "1"\n  a: "2"\n')), good: () => validateYaml(DOC('data:\n  a: "1"\n  b: "2"\n')) },
   { rule: 'yaml/yaml11-boolean', name: 'unquoted on', bad: () => validateYaml(DOC('data:\n  enabled: on\n')), good: () => validateYaml(DOC('data:\n  enabled: "on"\n')) },
+  { rule: 'yaml/yaml11-octal', name: 'defaultMode: 0644 (420 to kubectl)', bad: deploymentWithMode('0644'), good: deploymentWithMode('420') },
+  { rule: 'yaml/yaml11-octal', name: 'mode: 0755 in a string field', bad: () => validateYaml(DOC('data:\n  mode: 0755\n')), good: () => validateYaml(DOC('data:\n  mode: "0755"\n')) },
+  { rule: 'yaml/yaml11-octal', name: 'zero and plain decimals are not octal', bad: () => validateYaml(DOC('data:\n  mode: -0644\n')), good: () => validateYaml(DOC('data:\n  a: 0\n  b: 00\n  c: 644\n')) },
   { rule: 'yaml/not-an-object', name: 'scalar document', bad: () => validateYaml('just a string\n'), good: () => validateYaml(DOC('data: {}\n')) },
 
   // Schema
@@ -62,6 +78,44 @@ const cases: Case[] = [
   { rule: 'schema/requests-exceed-limits', name: 'request above limit', bad: dep((d) => (container(d).resources.requests.memory = '512Mi')), good: dep((d) => (container(d).resources.requests.memory = '256Mi')) },
   { rule: 'schema/selector-mismatch', name: 'selector not matching template', bad: dep((d) => (d.spec.selector = { matchLabels: { app: 'other' } })),
     good: dep((d) => (d.spec.selector = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['web', 'other'] }] })) },
+  { rule: 'schema/invalid', name: 'YAML 1.1 octal into a string field', bad: () => validateYaml(DOC('data:\n  mode: 0755\n')), good: () => validateYaml(DOC('data:\n  mode: "0755"\n')) },
+  { rule: 'schema/restart-policy', name: 'Job without restartPolicy (defaults to Always)', bad: jobWith((j) => delete j.spec.template.spec.restartPolicy), good: jobWith((j) => (j.spec.template.spec.restartPolicy = 'OnFailure')) },
+  { rule: 'schema/restart-policy', name: 'Job with Always', bad: jobWith((j) => (j.spec.template.spec.restartPolicy = 'Always')), good: jobWith((j) => (j.spec.template.spec.restartPolicy = 'Never')) },
+  { rule: 'schema/restart-policy', name: 'CronJob job template without restartPolicy', bad: cron((c) => delete cronPod(c).restartPolicy), good: cron((c) => (cronPod(c).restartPolicy = 'Never')) },
+  { rule: 'schema/restart-policy', name: 'podFailurePolicy needs Never', bad: jobWith((j) => (j.spec.podFailurePolicy = { rules: [] }, j.spec.template.spec.restartPolicy = 'OnFailure')),
+    good: jobWith((j) => (j.spec.podFailurePolicy = { rules: [] }, j.spec.template.spec.restartPolicy = 'Never')) },
+  { rule: 'schema/restart-policy', name: 'Deployment with OnFailure', bad: dep((d) => (d.spec.template.spec.restartPolicy = 'OnFailure')), good: dep((d) => (d.spec.template.spec.restartPolicy = 'Always')) },
+  { rule: 'schema/restart-policy', name: 'StatefulSet with Never', bad: extra([asStatefulSet(job(), 'Never')]), good: extra([asStatefulSet(job(), undefined)]) },
+  { rule: 'schema/cron-schedule', name: 'six fields (seconds)', bad: cronSchedule('0 0 3 * * *'), good: cronSchedule('0 3 * * *') },
+  { rule: 'schema/cron-schedule', name: 'four fields', bad: cronSchedule('0 3 * *'), good: cronSchedule('0 3 * * *') },
+  { rule: 'schema/cron-schedule', name: 'day of week 7 (robfig/cron stops at 6)', bad: cronSchedule('0 3 * * 7'), good: cronSchedule('0 3 * * 0') },
+  { rule: 'schema/cron-schedule', name: 'names, ranges, steps and lists', bad: cronSchedule('*/15 9-17 1,15 jan-jun mon-fry'), good: cronSchedule('*/15 9-17 1,15 JAN-jun mon-fri') },
+  { rule: 'schema/cron-schedule', name: 'hour 24', bad: cronSchedule('0 24 * * *'), good: cronSchedule('0 23 * * *') },
+  { rule: 'schema/cron-schedule', name: 'day of month 0', bad: cronSchedule('0 3 0 * *'), good: cronSchedule('0 3 1 * *') },
+  { rule: 'schema/cron-schedule', name: 'reversed range', bad: cronSchedule('0 17-9 * * *'), good: cronSchedule('0 9-17 * * *') },
+  { rule: 'schema/cron-schedule', name: 'step of zero', bad: cronSchedule('*/0 * * * *'), good: cronSchedule('5/10 * * * ?') },
+  { rule: 'schema/cron-schedule', name: 'two slashes', bad: cronSchedule('*/5/2 * * * *'), good: cronSchedule('0-30/5 * * * *') },
+  { rule: 'schema/cron-schedule', name: 'unknown descriptor', bad: cronSchedule('@fortnightly'), good: cronSchedule('@weekly') },
+  { rule: 'schema/cron-schedule', name: '@every needs a Go duration', bad: cronSchedule('@every 90'), good: cronSchedule('@every 1h30m') },
+  { rule: 'schema/cron-schedule', name: 'CRON_TZ prefix (spec.timeZone since 1.27)', bad: cronSchedule('CRON_TZ=Europe/Paris 30 2 * * *'),
+    good: cron((c) => (c.spec.schedule = '30 2 * * *', c.spec.timeZone = 'Europe/Paris')) },
+  { rule: 'schema/cron-schedule', name: 'TZ prefix', bad: cronSchedule('TZ=UTC 30 2 * * *'), good: cronSchedule('@midnight') },
+  { rule: 'schema/cron-schedule', name: 'English words', bad: cronSchedule('every tuesday'), good: cronSchedule('0 0 * * tue') },
+  { rule: 'schema/time-zone', name: 'misspelt zone', bad: cron((c) => (c.spec.timeZone = 'Europe/Pari')), good: cron((c) => (c.spec.timeZone = 'Europe/Paris')) },
+  { rule: 'schema/time-zone', name: 'zone names are case-sensitive', bad: cron((c) => (c.spec.timeZone = 'europe/paris')), good: cron((c) => (c.spec.timeZone = 'America/Argentina/Buenos_Aires')) },
+  { rule: 'schema/time-zone', name: 'an offset is not a zone', bad: cron((c) => (c.spec.timeZone = '+01:00')), good: cron((c) => (c.spec.timeZone = 'Etc/GMT-1')) },
+  { rule: 'schema/time-zone', name: 'Local', bad: cron((c) => (c.spec.timeZone = 'Local')), good: cron((c) => (c.spec.timeZone = 'UTC')) },
+  { rule: 'schema/time-zone', name: 'empty', bad: cron((c) => (c.spec.timeZone = '')), good: cron((c) => delete c.spec.timeZone) },
+  { rule: 'schema/host', name: 'upper-case Ingress host', bad: obj('Ingress', (i) => (i.spec.rules[0].host = 'Web.example.org')), good: obj('Ingress', (i) => (i.spec.rules[0].host = 'web.example.org')) },
+  { rule: 'schema/host', name: 'Ingress wildcard only as the first label', bad: obj('Ingress', (i) => (i.spec.rules[0].host = 'web.*.example.org')), good: obj('Ingress', (i) => (i.spec.rules[0].host = '*.example.org')) },
+  { rule: 'schema/host', name: 'Ingress host as an IP address', bad: obj('Ingress', (i) => (i.spec.rules[0].host = '172.16.0.200')), good: obj('Ingress', (i) => delete i.spec.rules[0].host) },
+  { rule: 'schema/host', name: 'underscore in a TLS host', bad: obj('Ingress', (i) => (i.spec.tls[0].hosts = ['web_1.example.org'])), good: obj('Ingress', (i) => (i.spec.tls[0].hosts = ['web-1.example.org', '*.example.org'])) },
+  { rule: 'schema/host', name: 'upper-case IngressRoute Host()', bad: obj('IngressRoute', (r) => (r.spec.routes[0].match = 'Host(`Web.example.org`) && PathPrefix(`/api`)')),
+    good: obj('IngressRoute', (r) => (r.spec.routes[0].match = 'Host(`web.example.org`) && PathPrefix(`/API`)')) },
+  { rule: 'schema/host', name: 'no wildcard in IngressRoute Host()', bad: obj('IngressRoute', (r) => (r.spec.routes[0].match = 'Host(`*.example.org`)')),
+    good: obj('IngressRoute', (r) => (r.spec.routes[0].match = 'HostRegexp(`^.+\\.example\\.org$`)')) },
+  { rule: 'schema/host', name: 'every Host() argument (Traefik v2 lists)', bad: obj('IngressRoute', (r) => (r.spec.routes[0].match = 'Host(`web.example.org`, `Www.example.org`)')),
+    good: obj('IngressRoute', (r) => (r.spec.routes[0].match = 'Host(`web.example.org`, `www.example.org`) || Host("api.example.org")')) },
 
   // API versions
   { rule: 'api/removed', name: 'autoscaling/v2beta2 on 1.33', bad: obj('HorizontalPodAutoscaler', (h) => (h.apiVersion = 'autoscaling/v2beta2')), good: obj('HorizontalPodAutoscaler', (h) => (h.apiVersion = 'autoscaling/v2beta2'), { kubeVersion: '1.25' }) },
@@ -71,6 +125,11 @@ const cases: Case[] = [
   // Cross-references
   { rule: 'ref/duplicate', name: 'same ConfigMap twice', bad: extra([cleanBundle()[0]]), good: extra([{ ...cleanBundle()[0], metadata: { name: 'web-config', namespace: 'other' } }]) },
   { rule: 'ref/service-selector', name: 'selector typo', bad: obj('Service', (s) => (s.spec.selector = { 'app.kubernetes.io/name': 'wbe' })), good: obj('Service', (s) => (s.spec.selector = { 'app.kubernetes.io/name': 'web' })) },
+  { rule: 'ref/target-port', name: 'targetPort names no declared port', bad: svcPort((p) => (p.targetPort = 'htp')), good: svcPort((p) => (p.targetPort = 'http')) },
+  { rule: 'ref/target-port', name: 'named port with another protocol', bad: svcPort((p) => (p.protocol = 'UDP')), good: svcPort((p) => (p.protocol = 'TCP')) },
+  { rule: 'ref/target-port', name: 'named port on a plain init container vs a sidecar', bad: () => validate(sidecarPort(undefined)), good: () => validate(sidecarPort('Always')) },
+  { rule: 'ref/target-port-number', name: 'targetPort number not declared', bad: svcPort((p) => (p.targetPort = 8081)), good: svcPort((p) => (p.targetPort = 8080)) },
+  { rule: 'ref/target-port-number', name: 'no targetPort: the port number is used', bad: svcPort((p) => delete p.targetPort), good: svcPort((p) => (delete p.targetPort, p.port = 8080)) },
   { rule: 'ref/ingress-backend', name: 'Ingress to a missing Service', bad: obj('Ingress', (i) => (i.spec.rules[0].http.paths[0].backend.service.name = 'wbe')), good: obj('Ingress', (i) => (i.spec.rules[0].http.paths[0].backend.service.name = 'web')) },
   { rule: 'ref/ingress-backend', name: 'Ingress to a port the Service lacks', bad: obj('Ingress', (i) => (i.spec.rules[0].http.paths[0].backend.service.port = { number: 8080 })), good: obj('Ingress', (i) => (i.spec.rules[0].http.paths[0].backend.service.port = { number: 80 })) },
   { rule: 'ref/ingress-backend', name: 'IngressRoute port by name', bad: obj('IngressRoute', (r) => (r.spec.routes[0].services[0].port = 'https')), good: obj('IngressRoute', (r) => (r.spec.routes[0].services[0].port = 'http')) },
@@ -121,6 +180,34 @@ function cronJob(name: string): Json {
     spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', securityContext: { runAsNonRoot: true },
       containers: [{ name: 'job', image: 'registry.example.org/job:1.0.0', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } } }] } } } } },
   };
+}
+
+function withChange(o: Json, change: (o: Json) => void): Json {
+  change(o);
+  return o;
+}
+
+function asStatefulSet(j: Json, restartPolicy: string | undefined): Json {
+  j.kind = 'StatefulSet';
+  j.apiVersion = 'apps/v1';
+  j.spec.selector = { matchLabels: { j: 'x' } };
+  j.spec.serviceName = 'migrate';
+  j.metadata.annotations = { 'validation.gitops/opt-out': 'policy/probes=test fixture' };
+  if (restartPolicy === undefined) delete j.spec.template.spec.restartPolicy;
+  else j.spec.template.spec.restartPolicy = restartPolicy;
+  return j;
+}
+
+/** The web pod's "http" port moved to an init container: served only when it is a sidecar (restartPolicy Always). */
+function sidecarPort(restartPolicy: string | undefined): Json[] {
+  return mutate((d) => {
+    const c = container(d);
+    const sidecar: Json = { name: 'proxy', image: 'registry.example.org/proxy:1.0.0', ports: c.ports };
+    if (restartPolicy) sidecar.restartPolicy = restartPolicy;
+    d.spec.template.spec.initContainers = [sidecar];
+    c.ports = [{ name: 'app', containerPort: 8081 }];
+    c.readinessProbe.httpGet.port = 'app';
+  }, 'Deployment');
 }
 
 function asDeployment(j: Json): Json {
