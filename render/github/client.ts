@@ -51,7 +51,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHub {
         if (wait > maxWait) {
           throw new GitHubError(`GitHub rate-limited ${what} for ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(maxWait / 1000)} s this tool waits; try again later`, e.status);
         }
-        log(`GitHub answered ${e.status} to ${what}; retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 2} of ${retries + 1})`);
+        const answer = e.response === undefined ? 'No answer from GitHub' : `GitHub answered ${e.status}`;
+        log(`${answer} to ${what}; retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 2} of ${retries + 1})`);
         await sleep(wait);
       }
     }

@@ -23,6 +23,13 @@ export function isHttpFailure(e: unknown): e is HttpFailure {
 
 export function explain(e: HttpFailure): GitHubError {
   const what = `${e.request?.method ?? 'request'} ${e.request?.url ?? ''}`.trim();
+  // Octokit reports a request that never got an answer (refused, DNS, a malformed URL) as a
+  // "500" with no response: say what really happened.
+  if (e.response === undefined) {
+    const cause = (e as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
+    const why = cause?.cause?.code ?? cause?.code ?? cause?.message ?? e.message;
+    return new GitHubError(`cannot reach the GitHub API for ${what} (${why}): check GITHUB_API_URL and the network`, e.status);
+  }
   const apiMessage = apiMessageOf(e);
   switch (e.status) {
     case 401:

@@ -209,3 +209,18 @@ describe('retry policy', () => {
     expect(retryWait({ status: 422, message: 'Validation Failed', response: { headers: {} } }, 0, 10)).toBeUndefined();
   });
 });
+
+describe('no answer at all', () => {
+  it('says the API could not be reached (a closed port, a malformed URL), not that GitHub answered 500', async () => {
+    // The fake server's port, closed: connection refused.
+    const url = fake.url;
+    await fake.close();
+    for (const baseUrl of [url, 'not-a-url']) {
+      const gh = createGitHubClient({ token: 't', baseUrl, retries: 1, backoffMs: 1, sleep: async () => {}, log: () => {} });
+      const e = await gh.rest.pulls.list({ owner: 'a', repo: 'b' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(GitHubError);
+      expect((e as Error).message).toMatch(/^cannot reach the GitHub API for GET .*: check GITHUB_API_URL and the network/);
+    }
+    fake = await startFakeGitHub(); // afterEach closes it again
+  });
+});
