@@ -6,8 +6,7 @@
 import { dirname, basename, join, resolve } from 'node:path';
 import { preview } from '../../environments/preview.ts';
 import { GitHubError, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub } from '../github/index.ts';
-import { platform } from '../../platform/index.ts';
-import { previewNamespace, renderPreview } from '../delivery/preview.ts';
+import { previewNamespace, previewScope, renderPreview } from '../delivery/preview.ts';
 import { readPreviewFolder } from '../delivery/preview-files.ts';
 import { updatePreviewsBranch } from '../delivery/previews-branch.ts';
 import { formatFinding } from '../pipeline.ts';
@@ -54,8 +53,7 @@ export async function run(args: string[], deps: PreviewDeps = {}): Promise<numbe
     return 0;
   }
 
-  const ingressNamespace = platform(preview.base).facts.ingress.namespace;
-  const folder = values.publish !== undefined ? readPreviewFolder(resolve(values.publish), namespace, ingressNamespace) : undefined;
+  const folder = values.publish !== undefined ? readPreviewFolder(resolve(values.publish), previewScope(preview, pr)) : undefined;
   const token = process.env.GITHUB_TOKEN;
   const result = updatePreviewsBranch({
     repoDir, remote: values.remote, namespace, files: folder?.files, token,

@@ -1,44 +1,51 @@
 // A preview folder read back from disk (the CI artifact the untrusted render job produced):
 // checked again before it is published, so what reaches the previews branch is confined to
-// its namespace whatever code produced it.
+// its namespace whatever code produced it. The checks are the render's own (preview-confinement.ts).
+// Files are read the way Argo CD reads them (YAML 1.1: `yes` is true, `<<` merges), and what is
+// published is the checked object written again, never the artifact's bytes: no parser
+// difference can smuggle a field past the check.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { isClusterScoped } from '../scope.ts';
 import { RenderError, type KubeObject } from '../types.ts';
-import { checkIsolation, FORBIDDEN_KINDS, urlsOf } from './preview.ts';
+import { checkConfinement, isPreviewKind, type PreviewScope } from './preview-confinement.ts';
+import { toYaml } from '../yaml.ts';
+import { fileName, urlsOf } from './preview.ts';
 
 export interface PreviewFolder {
   files: Map<string, string>;
   urls: string[];
 }
 
-export function readPreviewFolder(dir: string, namespace: string, ingressNamespace: string): PreviewFolder {
+export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFolder {
   const files = new Map<string, string>();
   const objects: KubeObject[] = [];
+  const fileOf = new Map<KubeObject, string>();
   const names = readdirSync(dir, { withFileTypes: true });
   for (const e of names.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!e.isFile() || !/^[A-Za-z0-9._-]+\.yaml$/.test(e.name)) throw new RenderError({ file: e.name }, 'a preview folder holds only flat <kind>-<name>.yaml files');
-    const text = readFileSync(join(dir, e.name), 'utf8');
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length) throw new RenderError({ file: e.name }, `not valid YAML: ${doc.errors[0].message}`);
-      const o = doc.toJS() as KubeObject | null;
-      if (!o) continue;
-      const id = `${o.kind}/${o.metadata?.name}`;
-      if (typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') throw new RenderError({ file: e.name }, 'not a Kubernetes object');
-      if (FORBIDDEN_KINDS.has(o.kind)) throw new RenderError({ file: e.name, resource: id }, `${o.kind} is not allowed in a preview`);
-      if (o.kind === 'Namespace') {
-        if (o.metadata.name !== namespace) throw new RenderError({ file: e.name, resource: id }, `a preview owns only the Namespace ${namespace}`);
-      } else if (isClusterScoped(o.kind)) {
-        throw new RenderError({ file: e.name, resource: id }, `${o.kind} is cluster-scoped: not allowed in a preview`);
-      } else if (o.metadata.namespace !== namespace) {
-        throw new RenderError({ file: e.name, resource: id, field: 'metadata.namespace' }, `must be in namespace ${namespace}`);
-      }
-      objects.push(o);
+    const docs = parseAllDocuments(readFileSync(join(dir, e.name), 'utf8'), { version: '1.1', merge: true, uniqueKeys: true });
+    const found = Array.isArray(docs) ? docs.filter((d) => d.contents !== null) : [];
+    if (found.length !== 1) throw new RenderError({ file: e.name }, `a preview file holds exactly one object (found ${found.length})`);
+    const doc = found[0];
+    if (doc.errors.length) throw new RenderError({ file: e.name }, `not valid YAML: ${doc.errors[0].message}`);
+    let o: KubeObject | null;
+    try {
+      // The render never writes anchors; refusing aliases also refuses alias bombs.
+      o = doc.toJS({ maxAliasCount: 0 }) as KubeObject | null;
+    } catch (err) {
+      throw new RenderError({ file: e.name }, `not plain YAML: ${(err as Error).message}`);
     }
-    files.set(e.name, text);
+    if (typeof o !== 'object' || o === null || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') {
+      throw new RenderError({ file: e.name }, 'not a Kubernetes object');
+    }
+    // Refused before anything else, so the message names the kind rather than its namespace.
+    if (!isPreviewKind(o)) throw new RenderError({ file: e.name, resource: `${o.kind}/${o.metadata.name}`, field: 'kind' }, `${o.kind} is not allowed in a preview (${o.apiVersion})`);
+    if (fileName(o) !== e.name) throw new RenderError({ file: e.name, resource: `${o.kind}/${o.metadata.name}` }, `must be named ${fileName(o)}`);
+    objects.push(o);
+    fileOf.set(o, e.name);
+    files.set(e.name, toYaml(o));
   }
-  if (!objects.some((o) => o.kind === 'Namespace')) throw new RenderError({ resource: `Namespace/${namespace}` }, 'the preview must own its Namespace (so deleting the Application removes everything)');
-  checkIsolation(objects, namespace, ingressNamespace);
+  checkConfinement(objects, scope, (o) => fileOf.get(o));
   return { files, urls: urlsOf(objects) };
 }

@@ -15,6 +15,9 @@ import { isClusterScoped } from '../scope.ts';
 import { RenderError, type Component, type KubeObject, type Resource } from '../types.ts';
 import { validateBundle, type Finding } from '../validate/index.ts';
 import { toYaml } from '../yaml.ts';
+import { checkConfinement, isPreviewKind, PREVIEW_LABEL, type PreviewScope } from './preview-confinement.ts';
+
+export { PREVIEW_LABEL, type PreviewScope } from './preview-confinement.ts';
 
 export interface PreviewRender {
   pr: number;
@@ -28,9 +31,7 @@ export interface PreviewRender {
   files: Map<string, string>;
 }
 
-/** The label Argo CD's tracking and our cleanup recognise preview objects by. */
-export const PREVIEW_LABEL = 'gitops.sound-buzz.live/preview';
-/** Kinds a preview may never hold (the previews AppProject refuses them too). */
+/** Kinds the previews AppProject refuses (the render and publish checks allow only PREVIEW_KINDS). */
 export const FORBIDDEN_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ResourceQuota', 'LimitRange', 'CustomResourceDefinition']);
 const KEEP_DATA = 'argocd.argoproj.io/sync-options';
 
@@ -39,9 +40,15 @@ export function previewNamespace(pr: number): string {
   return `pr-${pr}`;
 }
 
-export function renderPreview(template: PreviewTemplate, pr: number): PreviewRender {
+/** Where the preview of `pr` may live: its namespace, its domain, and who may call it. */
+export function previewScope(template: PreviewTemplate, pr: number): PreviewScope {
   const namespace = previewNamespace(pr);
-  const domain = `${namespace}.${template.base.domain}`;
+  return { namespace, domain: `${namespace}.${template.base.domain}`, ingressNamespace: platform(template.base).facts.ingress.namespace };
+}
+
+export function renderPreview(template: PreviewTemplate, pr: number): PreviewRender {
+  const scope = previewScope(template, pr);
+  const { namespace, domain } = scope;
   const env: Environment = { ...template.base, name: namespace, domain, apps: template.apps };
   const where = { env: namespace };
   const facts = platform(env).facts;
@@ -90,7 +97,7 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
   }
 
   const objects = [...byId.values()].map((v) => v.object).sort((a, b) => fileName(a).localeCompare(fileName(b)));
-  checkIsolation(objects, namespace, facts.ingress.namespace);
+  checkConfinement(objects, scope);
   // The dev cluster's own objects (StorageClass, IngressClass, Traefik's namespace…) exist already.
   const cluster = buildEnvironment(template.base).objects.map((o) => o.object);
   const findings = validateBundle(
@@ -111,7 +118,7 @@ function toPlain(r: Resource): KubeObject {
 function confine(o: KubeObject, appNamespace: string, namespace: string, app: string): KubeObject {
   const id = objectId(o);
   if (isClusterScoped(o.kind)) throw new RenderError({ env: namespace, component: app, resource: id }, `${o.kind} is cluster-scoped: a preview holds only its own Namespace`);
-  if (FORBIDDEN_KINDS.has(o.kind)) throw new RenderError({ env: namespace, component: app, resource: id }, `${o.kind} is not allowed in a preview`);
+  if (!isPreviewKind(o)) throw new RenderError({ env: namespace, component: app, resource: id, field: 'kind' }, `${o.kind} is not allowed in a preview (${o.apiVersion})`);
   if (o.metadata.namespace !== undefined && o.metadata.namespace !== appNamespace) {
     throw new RenderError({ env: namespace, component: app, resource: id, field: 'metadata.namespace' }, `${app} writes into namespace ${o.metadata.namespace}: a preview holds one namespace`);
   }
@@ -141,30 +148,6 @@ function dropKeepData(meta: { annotations?: Record<string, string> }): void {
   const { [KEEP_DATA]: _dropped, ...rest } = meta.annotations;
   if (Object.keys(rest).length) meta.annotations = rest;
   else delete meta.annotations;
-}
-
-/** Every NetworkPolicy peer stays in the namespace, except Traefik (ingress) and cluster DNS. */
-export function checkIsolation(objects: readonly KubeObject[], namespace: string, ingressNamespace: string): void {
-  const allowed = new Set([namespace, ingressNamespace, 'kube-system']);
-  if (!objects.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny')) {
-    throw new RenderError({ env: namespace, resource: 'NetworkPolicy/default-deny' }, 'a preview needs its default-deny NetworkPolicy');
-  }
-  for (const o of objects) {
-    if (o.kind !== 'NetworkPolicy') continue;
-    const spec = o.spec as { ingress?: { from?: Peer[] }[]; egress?: { to?: Peer[] }[] };
-    const peers = [...(spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(spec.egress ?? []).flatMap((r) => r.to ?? [])];
-    for (const p of peers) {
-      const ns = p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-      if (p.ipBlock || (p.namespaceSelector && (ns === undefined || !allowed.has(ns)))) {
-        throw new RenderError({ env: namespace, resource: objectId(o) }, `allows traffic with ${ns ?? 'any namespace or address'}: a preview talks only to itself, Traefik and DNS`);
-      }
-    }
-  }
-}
-
-interface Peer {
-  namespaceSelector?: { matchLabels?: Record<string, string> };
-  ipBlock?: unknown;
 }
 
 export function fileName(o: KubeObject): string {
