@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { objectId } from '../build.ts';
 import { RenderError, type KubeObject } from '../types.ts';
 import { checkConfinement, isPreviewKind, type PreviewScope } from './preview-confinement.ts';
 import { toYaml } from '../yaml.ts';
@@ -40,8 +41,8 @@ export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFold
       throw new RenderError({ file: e.name }, 'not a Kubernetes object');
     }
     // Refused before anything else, so the message names the kind rather than its namespace.
-    if (!isPreviewKind(o)) throw new RenderError({ file: e.name, resource: `${o.kind}/${o.metadata.name}`, field: 'kind' }, `${o.kind} is not allowed in a preview (${o.apiVersion})`);
-    if (fileName(o) !== e.name) throw new RenderError({ file: e.name, resource: `${o.kind}/${o.metadata.name}` }, `must be named ${fileName(o)}`);
+    if (!isPreviewKind(o)) throw new RenderError({ env: scope.namespace, resource: objectId(o), field: 'kind', file: e.name }, `${o.kind} is not allowed in a preview (${o.apiVersion})`);
+    if (fileName(o) !== e.name) throw new RenderError({ env: scope.namespace, resource: objectId(o), file: e.name }, `must be named ${fileName(o)}`);
     objects.push(o);
     fileOf.set(o, e.name);
     files.set(e.name, toYaml(o));

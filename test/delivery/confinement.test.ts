@@ -1,0 +1,197 @@
+// Preview confinement through the publish path: the real preview render passes readPreviewFolder
+// unchanged, and each way out of the namespace (one edited or added file per attack) is refused
+// with a RenderError naming the object and the field.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { preview } from '../../environments/preview.ts';
+import { previewScope, renderPreview } from '../../render/delivery/preview.ts';
+import { readPreviewFolder } from '../../render/delivery/preview-files.ts';
+import { checkConfinement } from '../../render/delivery/preview-confinement.ts';
+import { RenderError, type KubeObject } from '../../render/types.ts';
+import { toYaml } from '../../render/yaml.ts';
+
+const PR = 42;
+const scope = previewScope(preview, PR);
+let rendered: Map<string, string>;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  const r = renderPreview(preview, PR);
+  expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  rendered = r.files;
+});
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** The real render written to a fresh folder, with `edit` applied to it. */
+function folder(edit: (files: Map<string, string>) => void = () => {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'preview-confinement-'));
+  dirs.push(dir);
+  const files = new Map(rendered);
+  edit(files);
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+type Obj = KubeObject & { spec: Record<string, any>; [k: string]: any };
+const change = (file: string, f: (o: Obj) => void) => (files: Map<string, string>) => {
+  const o = parse(files.get(file) ?? '') as Obj;
+  if (!o) throw new Error(`${file} is not in the render`);
+  f(o);
+  files.set(file, toYaml(o));
+};
+const add = (o: Record<string, unknown>) => (files: Map<string, string>) => {
+  const k = o as unknown as KubeObject;
+  files.set(`${k.kind.toLowerCase()}-${k.metadata.name}.yaml`, toYaml(k));
+};
+const meta = (name: string) => ({ name, namespace: 'pr-42' });
+
+function rejection(edit: (files: Map<string, string>) => void): RenderError {
+  try {
+    readPreviewFolder(folder(edit), scope);
+  } catch (e) {
+    if (e instanceof RenderError) return e;
+    throw e;
+  }
+  throw new Error('accepted');
+}
+
+describe('the real preview render', () => {
+  it('passes the publish check and is published exactly as rendered', () => {
+    const dir = folder();
+    const f = readPreviewFolder(dir, scope);
+    expect([...f.files.keys()]).toEqual([...rendered.keys()].sort());
+    for (const [name, text] of f.files) expect(text, name).toBe(readFileSync(join(dir, name), 'utf8'));
+    expect(f.urls).toContain('https://django.pr-42.dev.sound-buzz.live/');
+  });
+});
+
+// [what, edit, resource, field, message]
+const attacks: [string, (files: Map<string, string>) => void, string, string, RegExp][] = [
+  // The audit's accepted edits.
+  ['NetworkPolicy ingress rule without peers (ingress: [{}])', change('networkpolicy-web.yaml', (o) => { o.spec.ingress = [{}]; }),
+    'NetworkPolicy/pr-42/web', 'spec.ingress[0].from', /without `from` peers allows every source/],
+  ['NetworkPolicy egress rule without peers (egress: [{}])', change('networkpolicy-web.yaml', (o) => { o.spec.egress = [{}]; }),
+    'NetworkPolicy/pr-42/web', 'spec.egress[0].to', /allows every destination/],
+  ['IngressRoute for dev\'s real host', change('ingressroute-public.yaml', (o) => { o.spec.routes[0].match = 'Host(`django.dev.sound-buzz.live`)'; }),
+    'IngressRoute/pr-42/public', 'spec.routes[0].match', /django\.dev\.sound-buzz\.live" is outside the preview's domain/],
+  ['privileged container', change('deployment-web.yaml', (o) => { o.spec.template.spec.containers[0].securityContext.privileged = true; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].securityContext.privileged', /privileged container/],
+  ['hostNetwork', change('deployment-web.yaml', (o) => { o.spec.template.spec.hostNetwork = true; }),
+    'Deployment/pr-42/web', 'spec.template.spec.hostNetwork', /node's network namespace/],
+  ['hostPath /', change('deployment-web.yaml', (o) => { o.spec.template.spec.volumes = [{ name: 'root', hostPath: { path: '/' } }]; }),
+    'Deployment/pr-42/web', 'spec.template.spec.volumes[root].hostPath', /mounts \/ from the node/],
+  ['Namespace enforcing privileged', change('namespace-pr-42.yaml', (o) => { o.metadata.labels!['pod-security.kubernetes.io/enforce'] = 'privileged'; }),
+    'Namespace/pr-42', 'metadata.labels.pod-security.kubernetes.io/enforce', /must be "restricted"/],
+  // Routes.
+  ['route without a Host matcher', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].match = 'PathPrefix(`/`)'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].match', /can match requests for other hosts/],
+  ['Host(own) || catch-all', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].match = 'Host(`pr-42.dev.sound-buzz.live`) || PathPrefix(`/`)'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].match', /can match requests for other hosts/],
+  ['negated host', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].match = '!Host(`pr-42.dev.sound-buzz.live`)'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].match', /can match requests for other hosts/],
+  ['HostRegexp', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].match = 'HostRegexp(`.+`)'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].match', /HostRegexp cannot be shown to stay under pr-42\.dev\.sound-buzz\.live/],
+  ['a look-alike host', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].match = 'Host(`evilpr-42.dev.sound-buzz.live`)'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].match', /outside the preview's domain/],
+  ['TLS domain of dev', change('ingressroute-web.yaml', (o) => { o.spec.tls.domains = [{ main: 'dev.sound-buzz.live', sans: ['*.dev.sound-buzz.live'] }]; }),
+    'IngressRoute/pr-42/web', 'spec.tls.domains[0].main', /outside the preview's domain/],
+  ['service in another namespace', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].services[0].namespace = 'django-web'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].services[0].namespace', /refers to namespace django-web/],
+  ['Traefik\'s own API as a backend', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].services = [{ kind: 'TraefikService', name: 'api@internal' }]; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].services[0].name', /provider-qualified reference/],
+  ['middleware from Traefik\'s namespace', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].middlewares = [{ name: 'dashboard-auth', namespace: 'traefik' }]; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].middlewares[0].namespace', /refers to namespace traefik/],
+  ['forwardAuth middleware', add({ apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: meta('auth'), spec: { forwardAuth: { address: 'http://argocd-server.argocd.svc' } } }),
+    'Middleware/pr-42/auth', 'spec.forwardAuth', /call an arbitrary address/],
+  ['TCP route for every SNI', add({ apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRouteTCP', metadata: meta('tcp'), spec: { entryPoints: ['websecure'], routes: [{ match: 'HostSNI(`*`)', services: [{ name: 'db', port: 5432 }] }] } }),
+    'IngressRouteTCP/pr-42/tcp', 'spec.routes[0].match', /host "\*" is outside/],
+  ['Ingress without host', add({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('all'), spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } }),
+    'Ingress/pr-42/all', 'spec.rules[0].host', /answers for every host/],
+  ['Ingress default backend', add({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('all'), spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } }),
+    'Ingress/pr-42/all', 'spec.defaultBackend', /answers for every host/],
+  // NetworkPolicies.
+  ['egress to any address (ipBlock)', change('networkpolicy-web.yaml', (o) => { o.spec.egress = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]; }),
+    'NetworkPolicy/pr-42/web', 'spec.egress[0].to[0].ipBlock', /ipBlock reaches addresses outside/],
+  ['ingress from every namespace (empty selectors)', change('networkpolicy-web.yaml', (o) => { o.spec.ingress = [{ from: [{ namespaceSelector: {}, podSelector: {} }] }]; }),
+    'NetworkPolicy/pr-42/web', 'spec.ingress[0].from[0].namespaceSelector', /selects every namespace/],
+  ['egress into prod\'s namespace', change('networkpolicy-web.yaml', (o) => { o.spec.egress = [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'django-web' } } }] }]; }),
+    'NetworkPolicy/pr-42/web', 'spec.egress[0].to[0].namespaceSelector', /namespace django-web/],
+  ['egress to all of kube-system', change('networkpolicy-allow-dns.yaml', (o) => { delete o.spec.egress[0].to[0].podSelector; }),
+    'NetworkPolicy/pr-42/allow-dns', 'spec.egress[0].to[0].podSelector', /only for DNS/],
+  ['DNS pods on another port', change('networkpolicy-allow-dns.yaml', (o) => { o.spec.egress[0].ports.push({ protocol: 'TCP', port: 8080 }); }),
+    'NetworkPolicy/pr-42/allow-dns', 'spec.egress[0].ports', /only on port 53/],
+  ['egress to Traefik', change('networkpolicy-web.yaml', (o) => { o.spec.egress = [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }] }]; }),
+    'NetworkPolicy/pr-42/web', 'spec.egress[0].to[0].namespaceSelector', /namespace traefik/],
+  ['default-deny selecting no pod', change('networkpolicy-default-deny.yaml', (o) => { o.spec.podSelector = { matchLabels: { none: 'x' } }; }),
+    'NetworkPolicy/pr-42/default-deny', 'spec.podSelector', /select every pod/],
+  ['default-deny no longer denying egress', change('networkpolicy-default-deny.yaml', (o) => { o.spec.policyTypes = ['Ingress']; }),
+    'NetworkPolicy/pr-42/default-deny', 'spec.policyTypes', /must deny Egress/],
+  ['default-deny removed', (files) => files.delete('networkpolicy-default-deny.yaml'),
+    'NetworkPolicy/default-deny', 'spec', /needs its default-deny/],
+  // Pods.
+  ['hostPID in a CronJob', change('cronjob-db-backup.yaml', (o) => { o.spec.jobTemplate.spec.template.spec.hostPID = true; }),
+    'CronJob/pr-42/db-backup', 'spec.jobTemplate.spec.template.spec.hostPID', /pid namespace/],
+  ['hostPort', change('deployment-web.yaml', (o) => { o.spec.template.spec.containers[0].ports[0].hostPort = 80; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].ports[0].hostPort', /binds a port on the node/],
+  ['added capability', change('deployment-web.yaml', (o) => { o.spec.template.spec.containers[0].securityContext.capabilities.add = ['SYS_ADMIN']; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].securityContext.capabilities.add', /SYS_ADMIN is not allowed/],
+  ['an NFS volume straight from the server', change('deployment-web.yaml', (o) => { o.spec.template.spec.volumes = [{ name: 'nfs', nfs: { server: '172.16.0.10', path: '/export' } }]; }),
+    'Deployment/pr-42/web', 'spec.template.spec.volumes[nfs].nfs', /nfs volumes are not allowed/],
+  ['hostNetwork written the YAML 1.1 way (yes)', (files) => files.set('deployment-web.yaml', files.get('deployment-web.yaml')!.replace('    spec:\n      automount', '    spec:\n      hostNetwork: yes\n      automount')),
+    'Deployment/pr-42/web', 'spec.template.spec.hostNetwork', /network namespace/],
+  ['hostNetwork through a merge key', (files) => files.set('deployment-web.yaml', files.get('deployment-web.yaml')!.replace('    spec:\n      automount', '    spec:\n      <<: {hostNetwork: true}\n      automount')),
+    'Deployment/pr-42/web', 'spec.template.spec.hostNetwork', /network namespace/],
+  // Namespace, Services, claims, kinds.
+  ['old Pod Security profile', change('namespace-pr-42.yaml', (o) => { o.metadata.labels!['pod-security.kubernetes.io/enforce-version'] = 'v1.22'; }),
+    'Namespace/pr-42', 'metadata.labels.pod-security.kubernetes.io/enforce-version', /must be "latest"/],
+  ['Namespace borrowing another app\'s label', change('namespace-pr-42.yaml', (o) => { o.metadata.labels!['app.kubernetes.io/part-of'] = 'django-web'; }),
+    'Namespace/pr-42', 'metadata.labels.app.kubernetes.io/part-of', /must be "pr-42"/],
+  ['LoadBalancer Service', change('service-web.yaml', (o) => { o.spec.type = 'LoadBalancer'; }),
+    'Service/pr-42/web', 'spec.type', /type LoadBalancer/],
+  ['NodePort Service', change('service-web.yaml', (o) => { o.spec.type = 'NodePort'; }),
+    'Service/pr-42/web', 'spec.type', /type NodePort/],
+  ['ExternalName into prod', change('service-web.yaml', (o) => { o.spec = { type: 'ExternalName', externalName: 'db.django-web.svc.cluster.local' }; }),
+    'Service/pr-42/web', 'spec.type', /type ExternalName/],
+  ['externalIPs', change('service-web.yaml', (o) => { o.spec.externalIPs = ['172.16.0.200']; }),
+    'Service/pr-42/web', 'spec.externalIPs', /capture traffic/],
+  ['Endpoints pointing a Service at foreign pods', add({ apiVersion: 'v1', kind: 'Endpoints', metadata: meta('web'), subsets: [{ addresses: [{ ip: '10.42.0.5' }] }] }),
+    'Endpoints/pr-42/web', 'kind', /Endpoints is not allowed in a preview/],
+  ['a cluster-wide default TLSOption', add({ apiVersion: 'traefik.io/v1alpha1', kind: 'TLSOption', metadata: meta('default'), spec: { minVersion: 'VersionTLS10' } }),
+    'TLSOption/pr-42/default', 'kind', /TLSOption is not allowed/],
+  ['claim of a named volume', change('persistentvolumeclaim-data.yaml', (o) => { o.spec.volumeName = 'pvc-prod-music'; }),
+    'PersistentVolumeClaim/pr-42/data', 'spec.volumeName', /binds a named PersistentVolume/],
+  ['claim cloned from another namespace', change('persistentvolumeclaim-data.yaml', (o) => { o.spec.dataSourceRef = { kind: 'PersistentVolumeClaim', name: 'music', namespace: 'sound-buzz' }; }),
+    'PersistentVolumeClaim/pr-42/data', 'spec.dataSourceRef.namespace', /refers to namespace sound-buzz/],
+  ['long-lived service-account token', add({ apiVersion: 'v1', kind: 'Secret', metadata: { ...meta('token'), annotations: { 'kubernetes.io/service-account.name': 'default' } }, type: 'kubernetes.io/service-account-token' }),
+    'Secret/pr-42/token', 'type', /long-lived service-account token/],
+  ['object in another namespace', change('configmap-navidrome.yaml', (o) => { o.metadata.namespace = 'sound-buzz'; }),
+    'ConfigMap/sound-buzz/navidrome', 'metadata.namespace', /must be in namespace pr-42/],
+];
+
+describe('publishing refuses every way out of the namespace', () => {
+  it.each(attacks)('%s', (_what, edit, resource, field, message) => {
+    const e = rejection(edit);
+    expect(e.message).toMatch(message);
+    expect(e.where).toMatchObject({ env: 'pr-42', resource, field });
+  });
+
+  it('reads files the way Argo CD does: one object per file, no aliases', () => {
+    expect(rejection((f) => f.set('configmap-navidrome.yaml', `${f.get('configmap-navidrome.yaml')}---\n${f.get('configmap-wordpress.yaml')}`)).message).toMatch(/exactly one object \(found 2\)/);
+    expect(rejection((f) => f.set('configmap-x.yaml', 'a: &a [1]\nb: *a\n')).message).toMatch(/not plain YAML/);
+  });
+});
+
+describe('the render runs the same check', () => {
+  it('refuses a rendered IngressRoute for a host outside pr-<n>', () => {
+    const objects = renderPreview(preview, PR).objects.map((o) => structuredClone(o)) as Obj[];
+    expect(() => checkConfinement(objects, scope)).not.toThrow();
+    const route = objects.find((o) => o.kind === 'IngressRoute')!;
+    route.spec.routes[0].match = 'Host(`sound-buzz.live`)';
+    expect(() => checkConfinement(objects, scope)).toThrow(/"sound-buzz\.live" is outside the preview's domain: use pr-42\.dev\.sound-buzz\.live/);
+  });
+});
