@@ -1,5 +1,5 @@
 // The rule catalogue: every finding's rule ID, default severity and one-line summary.
-// docs/validation-rules.md documents each of them (a test keeps the two in step); SARIF
+// the README's rule reference table documents each of them (a test keeps the two in step); SARIF
 // output lists them as the tool's rules.
 import type { Severity } from './index.ts';
 
