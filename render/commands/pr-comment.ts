@@ -44,9 +44,9 @@ export async function run(args: string[], deps: PrCommentDeps = {}): Promise<num
   if (byNumber && !(Number.isInteger(number) && number! > 0)) throw new UsageError(`pr-comment: --pr must be a pull request number, got "${values.pr}"`);
   let body: string;
   if (!existsSync(values.file) && values['missing-ok']) {
-    // The pull-request run failed before it produced a diff: say so instead of keeping a stale one.
+    // The pr-diff run failed before it produced a diff: say so instead of keeping a stale one.
     const where = values['run-url'] ? ` See [the workflow run](${values['run-url']}).` : '';
-    body = `## Rendered manifests diff\n\n> [!CAUTION]\n> No diff for this push: the pull-request workflow failed before the diff step.${where}\n`;
+    body = `## Rendered manifests diff\n\n> [!CAUTION]\n> No diff for this push: the pr-diff workflow failed before it produced one.${where}\n`;
   } else {
     try {
       body = readFileSync(values.file, 'utf8');
