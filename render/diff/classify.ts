@@ -2,12 +2,13 @@
 // in words a reviewer can act on. Rules read plain objects; environment differences come in as
 // facts (strictPolicy), never as environment names.
 import type { KubeObject } from '../types.ts';
-import { deepEqual, isUnder } from './fields.ts';
+import { changedAt, deepEqual, isUnder, show } from './fields.ts';
 import { RISK_CLASSES, type EnvReviewFacts, type FieldChange, type ImageChange, type Risk } from './model.ts';
 import { parseQuantity } from './quantity.ts';
 import {
-  ROLLING_KINDS, containers, get, imageChanges, matchLabels, podTemplate, referencedConfig, replicas, selects, templatePath,
+  ROLLING_KINDS, annotationKeyOf, containers, effectiveReplicas, get, imageChanges, isChecksumAnnotation, matchLabels, podTemplate, referencedConfig, selects, templatePath,
 } from './workload.ts';
+import { zeroDowntimeRisks } from './zero-downtime.ts';
 
 export interface ChangeUnderReview {
   action: 'added' | 'removed' | 'changed';
@@ -50,15 +51,12 @@ export function classify(change: ChangeUnderReview, env: EnvUnderReview): Risk[]
     risks.push(...rolloutRisks(change.base, change.head, change.fields, env));
     risks.push(...serviceSelectorRisks(change.base, change.head, env));
   }
+  risks.push(...zeroDowntimeRisks(change, env));
   return risks.sort((a, b) => RISK_CLASSES.indexOf(a.class) - RISK_CLASSES.indexOf(b.class));
 }
 
 function changedUnder(fields: FieldChange[], prefix: string): FieldChange[] {
   return fields.filter((f) => isUnder(f.path, prefix));
-}
-
-function show(v: unknown): string {
-  return v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 function removalRisks(o: KubeObject, env: EnvUnderReview): Risk[] {
@@ -89,7 +87,7 @@ function removalRisks(o: KubeObject, env: EnvUnderReview): Risk[] {
 function immutableFieldRisks(base: KubeObject, head: KubeObject, fields: FieldChange[]): Risk[] {
   const risks: Risk[] = [];
   const immutable = (field: string, why: string) => {
-    if (changedUnder(fields, field).length > 0) {
+    if (changedAt(base, head, fields, field)) {
       risks.push({ class: 'breaks-sync', field, reason: `${field} is immutable on a ${head.kind}: ${why}` });
     }
   };
@@ -109,7 +107,7 @@ function immutableFieldRisks(base: KubeObject, head: KubeObject, fields: FieldCh
       }
     }
   }
-  if (head.kind === 'Job' && changedUnder(fields, 'spec.template').length > 0 && !recreatedBySync(head)) {
+  if (head.kind === 'Job' && changedAt(base, head, fields, 'spec.template') && !recreatedBySync(head)) {
     risks.push({ class: 'breaks-sync', field: 'spec.template', reason: `a Job's pod template is immutable: ${recreate}; make it a hook with hook-delete-policy BeforeHookCreation or give it a new name` });
   }
   if (head.kind === 'PersistentVolumeClaim') {
@@ -143,16 +141,16 @@ function recreatedBySync(o: KubeObject): boolean {
 
 function retentionRisks(base: KubeObject, head: KubeObject, fields: FieldChange[]): Risk[] {
   const risks: Risk[] = [];
-  if (head.kind === 'StorageClass' && changedUnder(fields, 'reclaimPolicy').length > 0) {
+  if (head.kind === 'StorageClass' && changedAt(base, head, fields, 'reclaimPolicy')) {
     risks.push({ class: 'data-at-risk', field: 'reclaimPolicy', reason: `reclaim policy ${show(get(base, 'reclaimPolicy') ?? 'Delete')} → ${show(get(head, 'reclaimPolicy') ?? 'Delete')}: decides whether a volume's data survives its claim` });
   }
-  if (head.kind === 'StorageClass' && changedUnder(fields, 'parameters.archiveOnDelete').length > 0) {
+  if (head.kind === 'StorageClass' && changedAt(base, head, fields, 'parameters.archiveOnDelete')) {
     risks.push({ class: 'data-at-risk', field: 'parameters.archiveOnDelete', reason: `archiveOnDelete ${show(get(base, 'parameters.archiveOnDelete'))} → ${show(get(head, 'parameters.archiveOnDelete'))}: decides whether deleted volumes are archived or removed` });
   }
-  if (head.kind === 'PersistentVolume' && changedUnder(fields, 'spec.persistentVolumeReclaimPolicy').length > 0) {
+  if (head.kind === 'PersistentVolume' && changedAt(base, head, fields, 'spec.persistentVolumeReclaimPolicy')) {
     risks.push({ class: 'data-at-risk', field: 'spec.persistentVolumeReclaimPolicy', reason: `reclaim policy ${show(get(base, 'spec.persistentVolumeReclaimPolicy'))} → ${show(get(head, 'spec.persistentVolumeReclaimPolicy'))}` });
   }
-  if (head.kind === 'StatefulSet' && changedUnder(fields, 'spec.persistentVolumeClaimRetentionPolicy').length > 0) {
+  if (head.kind === 'StatefulSet' && changedAt(base, head, fields, 'spec.persistentVolumeClaimRetentionPolicy')) {
     risks.push({ class: 'data-at-risk', field: 'spec.persistentVolumeClaimRetentionPolicy', reason: `claim retention ${show(get(base, 'spec.persistentVolumeClaimRetentionPolicy'))} → ${show(get(head, 'spec.persistentVolumeClaimRetentionPolicy'))}: decides whether claims are deleted with the StatefulSet or on scale-down` });
   }
   const protects = (o: KubeObject) => /Delete=false/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '') && /Prune=false/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '');
@@ -167,14 +165,14 @@ function rolloutRisks(base: KubeObject, head: KubeObject, fields: FieldChange[],
   if (!ROLLING_KINDS.has(head.kind)) return risks;
   const tpl = templatePath(head.kind) ?? 'spec.template';
   const templateChanges = changedUnder(fields, tpl);
-  const restarts = templateChanges.length > 0;
+  const restarts = changedAt(base, head, fields, tpl);
   const r = effectiveReplicas(head, env.headObjects);
   if (restarts) {
     risks.push({ class: 'restarts', field: tpl, reason: restartReason(base, head, templateChanges, env) });
     if (head.kind !== 'DaemonSet' && r <= 1 && env.facts.strictPolicy) {
       risks.push({ class: 'downtime-risk', field: 'spec.replicas', reason: `single replica restarted in ${env.env} (strict environment): the old pod stops before or while the new one becomes ready` });
     }
-    if (head.kind === 'Deployment' && get(head, 'spec.strategy.type') === 'Recreate') {
+    if (head.kind === 'Deployment' && get(head, 'spec.strategy.type') === 'Recreate' && get(base, 'spec.strategy.type') === 'Recreate') {
       risks.push({ class: 'downtime-risk', field: 'spec.strategy.type', reason: 'strategy Recreate: every pod stops before the new ones start' });
     }
   }
@@ -184,7 +182,7 @@ function rolloutRisks(base: KubeObject, head: KubeObject, fields: FieldChange[],
   }
   const muPath = head.kind === 'Deployment' ? 'spec.strategy.rollingUpdate.maxUnavailable' : 'spec.updateStrategy.rollingUpdate.maxUnavailable';
   const mu = get(head, muPath);
-  if (mu !== undefined && (restarts || changedUnder(fields, muPath).length > 0 || changedUnder(fields, 'spec.replicas').length > 0)) {
+  if (mu !== undefined && (restarts || changedAt(base, head, fields, muPath) || changedAt(base, head, fields, 'spec.replicas'))) {
     const total = head.kind === 'DaemonSet' ? undefined : r;
     if (allowsAllDown(mu, total)) {
       risks.push({ class: 'downtime-risk', field: muPath, reason: `maxUnavailable ${show(mu)}${total === undefined ? '' : ` with ${total} replica(s)`} lets every pod be down at once during a rollout` });
@@ -198,15 +196,6 @@ function rolloutRisks(base: KubeObject, head: KubeObject, fields: FieldChange[],
     }
   }
   return risks;
-}
-
-/** Replicas, or the minimum of a HorizontalPodAutoscaler that owns the count (spec.replicas unset). */
-function effectiveReplicas(o: KubeObject, objects: KubeObject[]): number {
-  if (get(o, 'spec.replicas') !== undefined) return replicas(o);
-  const hpa = objects.find((x) => x.kind === 'HorizontalPodAutoscaler' && x.metadata.namespace === o.metadata.namespace &&
-    get(x, 'spec.scaleTargetRef.kind') === o.kind && get(x, 'spec.scaleTargetRef.name') === o.metadata.name);
-  const min = hpa ? get(hpa, 'spec.minReplicas') : undefined;
-  return typeof min === 'number' ? min : 1;
 }
 
 function allowsAllDown(mu: unknown, total: number | undefined): boolean {
@@ -223,7 +212,7 @@ function restartReason(base: KubeObject, head: KubeObject, changes: FieldChange[
   const images = imageChanges(base, head);
   const parts: string[] = [];
   if (images.length > 0) parts.push(images.map(describeImage).join(', '));
-  const checksum = changes.filter((c) => /\.annotations\."?checksum\//.test(c.path));
+  const checksum = changes.filter((c) => isChecksumAnnotation(annotationKeyOf(c.path) ?? ''));
   if (checksum.length > 0) {
     const configs = referencedConfig(head).filter((id) => env.changedConfig.has(id));
     parts.push(configs.length > 0 ? `${configs.join(', ')} changed (checksum annotation)` : 'checksum annotation changed');

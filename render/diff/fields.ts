@@ -13,6 +13,29 @@ export function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }
 
+/** Value at a dotted path (`spec.strategy.type`); undefined where the path stops. */
+export function get(o: unknown, path: string): unknown {
+  let cur: unknown = o;
+  for (const seg of path.split('.')) {
+    if (!isRecord(cur)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+/**
+ * Whether `path` differs between the two sides: a change at or below it, or a change reported
+ * at a parent (a whole `spec.strategy` block added or removed) that alters the value there.
+ */
+export function changedAt(base: unknown, head: unknown, fields: readonly FieldChange[], path: string): boolean {
+  return fields.some((f) => isUnder(f.path, path) || (isUnder(path, f.path) && !deepEqual(get(base, path), get(head, path))));
+}
+
+/** A value as a reviewer reads it: strings bare, absent as `(unset)`. */
+export function show(v: unknown): string {
+  return v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 function walk(a: unknown, b: unknown, path: string, out: FieldChange[]): void {
   if (deepEqual(a, b)) return;
   if (isRecord(a) && isRecord(b)) {

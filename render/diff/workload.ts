@@ -1,6 +1,6 @@
 // Reading pod templates, replicas and images out of plain workload objects.
 import type { KubeObject } from '../types.ts';
-import { isRecord } from './fields.ts';
+import { get, isRecord } from './fields.ts';
 import type { ImageChange } from './model.ts';
 
 /** Kinds whose pods are replaced when the pod template changes. */
@@ -15,14 +15,7 @@ export function templatePath(kind: string): string | undefined {
   return undefined;
 }
 
-export function get(o: unknown, path: string): unknown {
-  let cur: unknown = o;
-  for (const seg of path.split('.')) {
-    if (!isRecord(cur)) return undefined;
-    cur = cur[seg];
-  }
-  return cur;
-}
+export { get };
 
 export function podTemplate(o: KubeObject | undefined): Record<string, unknown> | undefined {
   if (!o) return undefined;
@@ -47,6 +40,29 @@ export function containers(o: KubeObject | undefined, which: 'containers' | 'ini
 export function replicas(o: KubeObject): number {
   const r = get(o, 'spec.replicas');
   return typeof r === 'number' ? r : 1;
+}
+
+/** Replicas, or the minimum of a HorizontalPodAutoscaler that owns the count (spec.replicas unset). */
+export function effectiveReplicas(o: KubeObject, objects: readonly KubeObject[]): number {
+  if (get(o, 'spec.replicas') !== undefined) return replicas(o);
+  const hpa = objects.find((x) => x.kind === 'HorizontalPodAutoscaler' && x.metadata.namespace === o.metadata.namespace &&
+    get(x, 'spec.scaleTargetRef.kind') === o.kind && get(x, 'spec.scaleTargetRef.name') === o.metadata.name);
+  const min = hpa ? get(hpa, 'spec.minReplicas') : undefined;
+  return typeof min === 'number' ? min : 1;
+}
+
+/**
+ * An int-or-percent field as a pod count out of `total`, the way the controllers scale it
+ * (Deployment maxUnavailable rounds down, maxSurge and PodDisruptionBudget values round up).
+ * Undefined when it cannot be read.
+ */
+export function scaledCount(v: unknown, total: number, roundUp: boolean): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d+)%$/.exec(v);
+  if (!m) return /^\d+$/.test(v) ? Number(v) : undefined;
+  const exact = (total * Number(m[1])) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
 
 export function imageChanges(base: KubeObject | undefined, head: KubeObject | undefined): ImageChange[] {
@@ -75,6 +91,20 @@ export function matchLabels(sel: unknown): Record<string, string> | undefined {
 export function selects(selector: Record<string, string>, labels: unknown): boolean {
   if (!isRecord(labels)) return false;
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * Pod-template annotations that carry a hash of the configuration (`checksum/config`,
+ * `checksum.gitops/config`): changing the config changes them and so rolls the pods.
+ */
+export function isChecksumAnnotation(key: string): boolean {
+  return /checksum/i.test(key);
+}
+
+/** The annotation key a field path ends in (`….annotations."checksum/config"`), if any. */
+export function annotationKeyOf(path: string): string | undefined {
+  const m = /\.annotations\.(?:"([^"]+)"|([^."[]+))$/.exec(path);
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 /** ConfigMaps and Secrets a pod template reads, as `Kind/namespace/name`. */

@@ -1,9 +1,10 @@
 // Two commits with known risky changes in a real git repository; every risk class is asserted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareSides, readRenderedAtRef, type DiffReport, type ObjectDiff, type RiskClass } from '../../render/diff/index.ts';
+import { compareSides, readRenderedAtRef, type DiffReport, type ObjectDiff, type RenderedSide, type RiskClass } from '../../render/diff/index.ts';
+import type { KubeObject } from '../../render/types.ts';
 import { gitFixture, type GitFixture } from './git-fixture.ts';
 import {
-  application, configMap, crd, deployment, job, namespace, pvc, secret, service, statefulSet, storageClass,
+  application, configMap, crd, daemonSet, deployment, job, namespace, pdb, persistentVolume, pvc, secret, service, statefulSet, storageClass,
 } from './objects.ts';
 
 const facts = (env: string) => ({ strictPolicy: env === 'prod' });
@@ -175,5 +176,177 @@ describe('replicas owned by a HorizontalPodAutoscaler', () => {
     } finally {
       r.cleanup();
     }
+  });
+});
+
+/** Two in-memory sides: `env/app/file` → object. */
+function side(label: string, tree: Record<string, KubeObject>): RenderedSide {
+  return {
+    label, hasRendered: true,
+    objects: Object.entries(tree).map(([path, object]) => {
+      const [env, component] = path.split('/');
+      return { env, component, path: path.slice(env.length + 1), object };
+    }),
+  };
+}
+function review(base: Record<string, KubeObject>, head: Record<string, KubeObject>): (id: string) => ObjectDiff {
+  const rep = compareSides(side('base', base), side('head', head), { facts });
+  return (id) => {
+    const found = rep.envs.flatMap((e) => e.apps.flatMap((a) => a.objects)).find((o) => o.id === id);
+    if (!found) throw new Error(`${id} not in the diff`);
+    return found;
+  };
+}
+function edit(o: KubeObject, f: (spec: Record<string, any>) => void): KubeObject {
+  const copy = structuredClone(o);
+  f(copy.spec as Record<string, any>);
+  return copy;
+}
+
+describe('immutable fields of StatefulSets and DaemonSets', () => {
+  it('StatefulSet selector, serviceName and podManagementPolicy break sync', () => {
+    const o = review(
+      { 'dev/db/a.yaml': statefulSet('a', 'db'), 'dev/db/b.yaml': statefulSet('b', 'db'), 'dev/db/c.yaml': statefulSet('c', 'db') },
+      {
+        'dev/db/a.yaml': statefulSet('a', 'db', { labels: { app: 'a', tier: 'db' } }),
+        'dev/db/b.yaml': statefulSet('b', 'db', { serviceName: 'b-headless' }),
+        'dev/db/c.yaml': statefulSet('c', 'db', { podManagementPolicy: 'Parallel' }),
+      },
+    );
+    expect(reasons(o('StatefulSet/db/a'), 'breaks-sync')).toMatch(/spec\.selector is immutable on a StatefulSet/);
+    expect(reasons(o('StatefulSet/db/b'), 'breaks-sync')).toMatch(/spec\.serviceName is immutable on a StatefulSet/);
+    expect(reasons(o('StatefulSet/db/c'), 'breaks-sync')).toMatch(/spec\.podManagementPolicy is immutable on a StatefulSet/);
+  });
+
+  it('DaemonSet selector breaks sync', () => {
+    const o = review({ 'dev/agent/ds.yaml': daemonSet('agent', 'agent') }, { 'dev/agent/ds.yaml': daemonSet('agent', 'agent', { labels: { app: 'agent', v: '2' } }) });
+    expect(reasons(o('DaemonSet/agent/agent'), 'breaks-sync')).toMatch(/spec\.selector is immutable on a DaemonSet/);
+  });
+});
+
+describe('data at risk beyond the fixture repository', () => {
+  it('a StatefulSet deleted and a PersistentVolume reclaim policy changed', () => {
+    const o = review(
+      { 'dev/db/sts.yaml': statefulSet('postgres', 'db'), 'dev/db/other.yaml': configMap('x', 'db', { a: 'b' }), 'dev/storage/pv.yaml': persistentVolume('music', 'Retain') },
+      { 'dev/db/other.yaml': configMap('x', 'db', { a: 'c' }), 'dev/storage/pv.yaml': persistentVolume('music', 'Delete') },
+    );
+    expect(reasons(o('StatefulSet/db/postgres'), 'data-at-risk')).toMatch(/StatefulSet removed: its pods stop.*Prune=false/);
+    expect(reasons(o('PersistentVolume/music'), 'data-at-risk')).toMatch(/reclaim policy Retain → Delete/);
+  });
+});
+
+describe('downtime risk', () => {
+  it('a Service selector that only the new pods match', () => {
+    const before = deployment('web', 'web', { replicas: 2, labels: { app: 'web' } });
+    const after = edit(before, (s) => { s.template.metadata.labels = { app: 'web', track: 'v2' }; });
+    const o = review(
+      { 'dev/web/d.yaml': before, 'dev/web/s.yaml': service('web', 'web', { app: 'web' }) },
+      { 'dev/web/d.yaml': after, 'dev/web/s.yaml': service('web', 'web', { app: 'web', track: 'v2' }) },
+    );
+    expect(reasons(o('Service/web/web'), 'downtime-risk')).toMatch(/new selector app=web,track=v2 matches none of the pods running before the rollout/);
+  });
+
+  it('maxUnavailable as a percentage: 100% lets every pod be down, 50% does not', () => {
+    const o = review(
+      { 'dev/a/all.yaml': deployment('all', 'a', { replicas: 3, maxUnavailable: 0, maxSurge: 1 }), 'dev/a/half.yaml': deployment('half', 'a', { replicas: 4, maxUnavailable: '25%' }) },
+      { 'dev/a/all.yaml': deployment('all', 'a', { replicas: 3, maxUnavailable: '100%', maxSurge: 1 }), 'dev/a/half.yaml': deployment('half', 'a', { replicas: 4, maxUnavailable: '50%' }) },
+    );
+    expect(reasons(o('Deployment/a/all'), 'downtime-risk')).toMatch(/maxUnavailable 100% with 3 replica\(s\) lets every pod be down/);
+    expect(reasons(o('Deployment/a/half'), 'downtime-risk')).toBe('');
+  });
+
+  it('adding a strategy block without touching the pod template is reviewed (parent path spec.strategy)', () => {
+    const base = deployment('api', 'api', { replicas: 4 });
+    const all = edit(base, (s) => { s.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 4 } }; });
+    const two = deployment('two', 'api', { replicas: 2 });
+    const twoAfter = edit(two, (s) => { s.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }; });
+    const o = review({ 'dev/api/d.yaml': base, 'dev/api/t.yaml': two }, { 'dev/api/d.yaml': all, 'dev/api/t.yaml': twoAfter });
+    expect(o('Deployment/api/api').fields.map((f) => f.path)).toEqual(['spec.strategy']);
+    expect(reasons(o('Deployment/api/api'), 'downtime-risk')).toMatch(/maxUnavailable 4 with 4 replica\(s\) lets every pod be down/);
+    // The default (25% of 2, rounded down) kept both pods serving; 1 does not.
+    expect(reasons(o('Deployment/api/two'), 'downtime-risk')).toMatch(/maxUnavailable 25% → 1: each rollout may now take 1 of 2 pod\(s\) out of service/);
+  });
+});
+
+describe('zero-downtime guarantees of released workloads (every environment)', () => {
+  const safe = (image: string) => deployment('public', 'django-web', {
+    replicas: 2, image, maxUnavailable: 0, maxSurge: 1, minReadySeconds: 10,
+    annotations: { 'checksum.gitops/config': 'aaa' }, configMap: 'settings',
+  });
+  const budget = pdb('public', 'django-web', { app: 'public' }, { minAvailable: 1 });
+
+  it('the audit\'s release: image bump, maxUnavailable 0 → 1, minReadySeconds removed, PDB deleted — in dev', () => {
+    const head = edit(safe('registry.example/public:1.3.0'), (s) => {
+      s.strategy.rollingUpdate.maxUnavailable = 1;
+      delete s.minReadySeconds;
+    });
+    const o = review(
+      { 'dev/django-web/d.yaml': safe('registry.example/public:1.2.0'), 'dev/django-web/pdb.yaml': budget },
+      { 'dev/django-web/d.yaml': head },
+    );
+    const d = o('Deployment/django-web/public');
+    expect(classes(d)).toEqual(['downtime-risk', 'restarts']);
+    const why = reasons(d, 'downtime-risk');
+    expect(why).toMatch(/maxUnavailable 0 → 1: each rollout may now take 1 of 2 pod\(s\) out of service before their replacements are ready/);
+    expect(why).toMatch(/minReadySeconds 10 → 0: a new pod counts as available the moment it first reports ready/);
+    expect(reasons(o('PodDisruptionBudget/django-web/public'), 'downtime-risk')).toMatch(/PodDisruptionBudget public removed: nothing protects Deployment\/public \(2 replica\(s\)\) any more: a node drain/);
+  });
+
+  it('a release that keeps every guarantee only restarts', () => {
+    const o = review(
+      { 'dev/django-web/d.yaml': safe('registry.example/public:1.2.0'), 'dev/django-web/pdb.yaml': budget },
+      { 'dev/django-web/d.yaml': safe('registry.example/public:1.3.0'), 'dev/django-web/pdb.yaml': budget },
+    );
+    expect(classes(o('Deployment/django-web/public'))).toEqual(['restarts']);
+  });
+
+  it('strategy switched to Recreate', () => {
+    const o = review({ 'dev/django-web/d.yaml': safe('x:1') }, { 'dev/django-web/d.yaml': edit(safe('x:1'), (s) => { s.strategy = { type: 'Recreate' }; }) });
+    expect(reasons(o('Deployment/django-web/public'), 'downtime-risk')).toMatch(/strategy changed to Recreate: every pod stops before the new ones start/);
+  });
+
+  it('a DaemonSet that surged now takes nodes\' pods down', () => {
+    const o = review({ 'dev/agent/ds.yaml': daemonSet('agent', 'agent', { maxUnavailable: 0, maxSurge: 1 }) }, { 'dev/agent/ds.yaml': daemonSet('agent', 'agent', { maxUnavailable: 1 }) });
+    expect(reasons(o('DaemonSet/agent/agent'), 'downtime-risk')).toMatch(/maxUnavailable 0 → 1: each rollout may now take pods out of service/);
+  });
+
+  it('the config checksum annotation removed from the pod template', () => {
+    const o = review({ 'dev/django-web/d.yaml': safe('x:1') }, { 'dev/django-web/d.yaml': edit(safe('x:1'), (s) => { delete s.template.metadata.annotations; }) });
+    expect(reasons(o('Deployment/django-web/public'), 'downtime-risk')).toMatch(/config checksum annotation checksum\.gitops\/config removed from the pod template: a changed ConfigMap or Secret no longer rolls the pods/);
+  });
+
+  it('a changed ConfigMap behind the repository\'s own checksum annotation is named', () => {
+    const after = edit(safe('x:1'), (s) => { s.template.metadata.annotations = { 'checksum.gitops/config': 'bbb' }; });
+    const o = review(
+      { 'dev/django-web/d.yaml': safe('x:1'), 'dev/django-web/cm.yaml': configMap('settings', 'django-web', { a: '1' }) },
+      { 'dev/django-web/d.yaml': after, 'dev/django-web/cm.yaml': configMap('settings', 'django-web', { a: '2' }) },
+    );
+    expect(reasons(o('Deployment/django-web/public'), 'restarts')).toMatch(/ConfigMap\/django-web\/settings changed \(checksum annotation\)/);
+  });
+
+  it('a PodDisruptionBudget loosened or no longer selecting the workload', () => {
+    const o = review(
+      {
+        'dev/django-web/d.yaml': safe('x:1'), 'dev/django-web/pdb.yaml': budget,
+        'dev/api/d.yaml': deployment('api', 'api', { replicas: 3 }), 'dev/api/pdb.yaml': pdb('api', 'api', { app: 'api' }, { maxUnavailable: 1 }),
+        'dev/w/d.yaml': deployment('w', 'w', { replicas: 2 }), 'dev/w/pdb.yaml': pdb('w', 'w', { app: 'w' }, { minAvailable: 1 }),
+      },
+      {
+        'dev/django-web/d.yaml': safe('x:1'), 'dev/django-web/pdb.yaml': pdb('public', 'django-web', { app: 'public' }, { minAvailable: 0 }),
+        'dev/api/d.yaml': deployment('api', 'api', { replicas: 3 }), 'dev/api/pdb.yaml': pdb('api', 'api', { app: 'api' }, { maxUnavailable: '100%' }),
+        'dev/w/d.yaml': deployment('w', 'w', { replicas: 2 }), 'dev/w/pdb.yaml': pdb('w', 'w', { app: 'w-old' }, { minAvailable: 1 }),
+      },
+    );
+    expect(reasons(o('PodDisruptionBudget/django-web/public'), 'downtime-risk')).toMatch(/loosened \(minAvailable 1 → minAvailable 0\): drains may now evict 2 of Deployment\/public's 2 pod\(s\) at once, i\.e\. all of them \(was 1\)/);
+    expect(reasons(o('PodDisruptionBudget/api/api'), 'downtime-risk')).toMatch(/maxUnavailable 1 → maxUnavailable 100%\): drains may now evict 3 of Deployment\/api's 3/);
+    expect(reasons(o('PodDisruptionBudget/w/w'), 'downtime-risk')).toMatch(/PodDisruptionBudget w no longer selects Deployment\/w/);
+  });
+
+  it('a PodDisruptionBudget removed together with its workload is not a downtime risk', () => {
+    const o = review(
+      { 'dev/django-web/d.yaml': safe('x:1'), 'dev/django-web/pdb.yaml': budget, 'dev/django-web/cm.yaml': configMap('keep', 'django-web', { a: '1' }) },
+      { 'dev/django-web/cm.yaml': configMap('keep', 'django-web', { a: '2' }) },
+    );
+    expect(classes(o('PodDisruptionBudget/django-web/public'))).toEqual([]);
   });
 });

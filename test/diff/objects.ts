@@ -1,16 +1,18 @@
 // Small builders for the plain objects the fixtures commit (test-only inputs).
 import type { KubeObject } from '../../render/types.ts';
 
-export function deployment(name: string, ns: string, o: { replicas?: number; image?: string; labels?: Record<string, string>; annotations?: Record<string, string>; readiness?: boolean; env?: { name: string; value: string }[]; configMap?: string; maxUnavailable?: number | string; strategy?: string } = {}): KubeObject {
+export function deployment(name: string, ns: string, o: { replicas?: number; image?: string; labels?: Record<string, string>; annotations?: Record<string, string>; readiness?: boolean; env?: { name: string; value: string }[]; configMap?: string; maxUnavailable?: number | string; maxSurge?: number | string; strategy?: string; minReadySeconds?: number } = {}): KubeObject {
   const labels = o.labels ?? { app: name };
+  const rollingUpdate = { maxUnavailable: o.maxUnavailable, ...(o.maxSurge !== undefined ? { maxSurge: o.maxSurge } : {}) };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: ns },
     spec: {
       replicas: o.replicas ?? 1,
+      ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
       selector: { matchLabels: labels },
-      ...(o.maxUnavailable !== undefined || o.strategy ? { strategy: o.strategy ? { type: o.strategy } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: o.maxUnavailable } } } : {}),
+      ...(o.maxUnavailable !== undefined || o.strategy ? { strategy: o.strategy ? { type: o.strategy } : { type: 'RollingUpdate', rollingUpdate } } : {}),
       template: {
         metadata: { labels, ...(o.annotations ? { annotations: o.annotations } : {}) },
         spec: {
@@ -27,7 +29,8 @@ export function deployment(name: string, ns: string, o: { replicas?: number; ima
   };
 }
 
-export function statefulSet(name: string, ns: string, o: { replicas?: number; image?: string; size?: string; serviceName?: string } = {}): KubeObject {
+export function statefulSet(name: string, ns: string, o: { replicas?: number; image?: string; size?: string; serviceName?: string; labels?: Record<string, string>; podManagementPolicy?: string } = {}): KubeObject {
+  const labels = o.labels ?? { app: name };
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -35,9 +38,10 @@ export function statefulSet(name: string, ns: string, o: { replicas?: number; im
     spec: {
       replicas: o.replicas ?? 1,
       serviceName: o.serviceName ?? name,
-      selector: { matchLabels: { app: name } },
+      ...(o.podManagementPolicy ? { podManagementPolicy: o.podManagementPolicy } : {}),
+      selector: { matchLabels: labels },
       template: {
-        metadata: { labels: { app: name } },
+        metadata: { labels },
         spec: { containers: [{ name, image: o.image ?? 'docker.io/library/postgres:16.3', readinessProbe: { exec: { command: ['pg_isready'] } } }] },
       },
       volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: o.size ?? '10Gi' } } } }],
@@ -99,4 +103,31 @@ export function application(name: string): KubeObject {
     metadata: { name, namespace: 'argocd' },
     spec: { project: 'default', source: { repoURL: 'https://example.invalid/repo.git', path: `rendered/prod/${name}`, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
   };
+}
+
+export function daemonSet(name: string, ns: string, o: { labels?: Record<string, string>; image?: string; maxUnavailable?: number | string; maxSurge?: number | string } = {}): KubeObject {
+  const labels = o.labels ?? { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: labels },
+      ...(o.maxUnavailable !== undefined ? { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: o.maxUnavailable, ...(o.maxSurge !== undefined ? { maxSurge: o.maxSurge } : {}) } } } : {}),
+      template: { metadata: { labels }, spec: { containers: [{ name, image: o.image ?? `registry.example/${name}:1.0.0` }] } },
+    },
+  };
+}
+
+export function persistentVolume(name: string, reclaimPolicy: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: reclaimPolicy, nfs: { server: 'nfs.example', path: `/export/${name}` } },
+  };
+}
+
+export function pdb(name: string, ns: string, selector: Record<string, string>, budget: { minAvailable?: number | string; maxUnavailable?: number | string }): KubeObject {
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: ns }, spec: { ...budget, selector: { matchLabels: selector } } };
 }
