@@ -1,5 +1,8 @@
 // Two commits with known risky changes in a real git repository; every risk class is asserted.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { compareSides, readRenderedAtRef, type DiffReport, type ObjectDiff, type RenderedSide, type RiskClass } from '../../render/diff/index.ts';
 import type { KubeObject } from '../../render/types.ts';
 import { gitFixture, type GitFixture } from './git-fixture.ts';
@@ -348,5 +351,27 @@ describe('zero-downtime guarantees of released workloads (every environment)', (
       { 'dev/django-web/cm.yaml': configMap('keep', 'django-web', { a: '2' }) },
     );
     expect(classes(o('PodDisruptionBudget/django-web/public'))).toEqual([]);
+  });
+});
+
+describe('the audit on the committed dev render', () => {
+  it('django-web public: image bump, maxUnavailable 0 → 1, minReadySeconds removed, PDB deleted', () => {
+    const root = join(import.meta.dirname, '..', '..', 'rendered', 'dev', 'django-web');
+    const read = (f: string) => parse(readFileSync(join(root, f), 'utf8')) as KubeObject;
+    const before = read('deployment-public.yaml');
+    const after = edit(before, (s) => {
+      s.template.spec.containers[0].image = `${String(s.template.spec.containers[0].image).replace(/:[^:]+$/, '')}:9.9.9`;
+      s.strategy.rollingUpdate.maxUnavailable = 1;
+      delete s.minReadySeconds;
+    });
+    const hpa = read('horizontalpodautoscaler-public.yaml');
+    const o = review(
+      { 'dev/django-web/d.yaml': before, 'dev/django-web/pdb.yaml': read('poddisruptionbudget-public.yaml'), 'dev/django-web/hpa.yaml': hpa },
+      { 'dev/django-web/d.yaml': after, 'dev/django-web/hpa.yaml': hpa },
+    );
+    const d = o('Deployment/django-web/public');
+    expect(classes(d)).toEqual(['downtime-risk', 'restarts']);
+    expect(d.risks.filter((r) => r.class === 'downtime-risk').map((r) => r.field)).toEqual(['spec.strategy.rollingUpdate.maxUnavailable', 'spec.minReadySeconds']);
+    expect(classes(o('PodDisruptionBudget/django-web/public'))).toEqual(['downtime-risk']);
   });
 });
