@@ -94,7 +94,7 @@ function checkNamespace(o: KubeObject, scope: PreviewScope, reject: Reject): voi
 
 /**
  * Any `namespace:` inside a spec (Traefik service and middleware references, TLS options,
- * SealedSecret templates, claim data sources) must be the preview's; in Traefik objects a name
+ * SealedSecret templates, claim data sources) must be the preview's, no claim names its volume; in Traefik objects a name
  * with `@` is provider-qualified (`api@internal`, `<ns>-<name>@kubernetescrd`) and bypasses
  * namespaces altogether.
  */
@@ -105,6 +105,8 @@ function checkReferences(o: KubeObject, x: unknown, path: string, scope: Preview
   for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
     const field = `${path}.${k}`;
     if (k === 'namespace' && typeof v === 'string' && v !== scope.namespace) reject(o, field, `refers to namespace ${v}: a preview refers only to ${scope.namespace}`);
+    // Claims anywhere (PVCs, volumeClaimTemplates, ephemeral volumes) bind only what is provisioned for them.
+    if (k === 'volumeName' && typeof v === 'string') reject(o, field, `binds the named PersistentVolume ${v}, possibly another namespace's released data: let the StorageClass provision one`);
     if (traefik && k === 'name' && typeof v === 'string' && v.includes('@')) reject(o, field, `"${v}" is a provider-qualified reference that reaches outside the preview`);
     checkReferences(o, v, field, scope, reject);
   }
@@ -154,16 +156,13 @@ function checkHosts(o: KubeObject, scope: PreviewScope, reject: Reject): void {
   }
 }
 
-/** Kind-specific ways out: node or load-balancer ports, external names, foreign volumes, minted tokens. */
+/** Kind-specific ways out: node or load-balancer ports, external names, minted tokens. */
 function checkObject(o: KubeObject, reject: Reject): void {
   const spec = (o.spec ?? {}) as Record<string, unknown>;
   if (o.kind === 'Service') {
     const type = spec.type ?? 'ClusterIP';
     if (type !== 'ClusterIP') reject(o, 'spec.type', `type ${String(type)} exposes the preview outside its namespace (or points it at foreign names): use ClusterIP behind an IngressRoute`);
     if (Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) reject(o, 'spec.externalIPs', 'externalIPs capture traffic to those addresses on every node');
-  }
-  if (o.kind === 'PersistentVolumeClaim' && spec.volumeName !== undefined) {
-    reject(o, 'spec.volumeName', `binds a named PersistentVolume (${String(spec.volumeName)}), possibly another namespace's released data: let the StorageClass provision one`);
   }
   if (o.kind === 'Secret' && (o as { type?: unknown }).type === 'kubernetes.io/service-account-token') {
     reject(o, 'type', 'a long-lived service-account token outlives the pods; pods get short-lived tokens when they need them');

@@ -1,5 +1,5 @@
 // Pods of a preview stay off the node: no privileged containers, no host namespaces, ports or
-// paths, only the volume types Pod Security `restricted` admits. The Namespace enforces that
+// paths, only the volume types Pod Security `restricted` admits (less inline CSI). The Namespace enforces that
 // profile at admission too; checking here names the offending field before anything is published.
 import type { KubeObject } from '../types.ts';
 import type { Reject } from './preview-confinement.ts';
@@ -15,8 +15,11 @@ const POD_SPEC: Record<string, string> = {
   CronJob: 'spec.jobTemplate.spec.template.spec',
 };
 
-/** Volume sources Pod Security `restricted` allows. */
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+/**
+ * Volume sources a preview pod may use: Pod Security `restricted`'s list without inline `csi`,
+ * whose driver attributes (an NFS server and share, say) come straight from the pod.
+ */
+const PREVIEW_VOLUMES = new Set(['configMap', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
 type Rec = Record<string, unknown>;
@@ -42,7 +45,7 @@ export function checkPods(o: KubeObject, reject: Reject): void {
     for (const source of Object.keys(v)) {
       if (source === 'name') continue;
       if (source === 'hostPath') reject(o, `${path}.volumes[${name}].hostPath`, `mounts ${String(rec(v.hostPath)?.path ?? 'a path')} from the node`);
-      if (!RESTRICTED_VOLUMES.has(source)) reject(o, `${path}.volumes[${name}].${source}`, `${source} volumes are not allowed (Pod Security restricted admits ${[...RESTRICTED_VOLUMES].join(', ')})`);
+      if (!PREVIEW_VOLUMES.has(source)) reject(o, `${path}.volumes[${name}].${source}`, `${source} volumes are not allowed in a preview (only ${[...PREVIEW_VOLUMES].join(', ')})`);
     }
   });
   for (const which of ['initContainers', 'containers', 'ephemeralContainers']) {
