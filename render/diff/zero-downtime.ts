@@ -107,7 +107,7 @@ function disruptionBudgetRisks(base: KubeObject, head: KubeObject | undefined, e
     const r = effectiveReplicas(w, env.headObjects);
     const now = headBudgets.filter((p) => covers(p, w));
     if (now.length === 0) {
-      const reason = `PodDisruptionBudget ${base.metadata.name} ${head ? 'no longer selects' : 'removed: nothing protects'} ${id} (${r} replica(s)) any more: a node drain or cluster upgrade may evict all its pods at once`;
+      const reason = `PodDisruptionBudget ${base.metadata.name} ${head ? 'no longer selects' : 'removed, so nothing protects'} ${id} (${r} replica(s)) any more: a node drain or cluster upgrade may evict all its pods at once`;
       risks.push(head ? { class: 'downtime-risk', field: 'spec.selector', reason } : { class: 'downtime-risk', reason });
       continue;
     }

@@ -292,7 +292,7 @@ describe('zero-downtime guarantees of released workloads (every environment)', (
     const why = reasons(d, 'downtime-risk');
     expect(why).toMatch(/maxUnavailable 0 → 1: each rollout may now take 1 of 2 pod\(s\) out of service before their replacements are ready/);
     expect(why).toMatch(/minReadySeconds 10 → 0: a new pod counts as available the moment it first reports ready/);
-    expect(reasons(o('PodDisruptionBudget/django-web/public'), 'downtime-risk')).toMatch(/PodDisruptionBudget public removed: nothing protects Deployment\/public \(2 replica\(s\)\) any more: a node drain/);
+    expect(reasons(o('PodDisruptionBudget/django-web/public'), 'downtime-risk')).toMatch(/PodDisruptionBudget public removed, so nothing protects Deployment\/public \(2 replica\(s\)\) any more: a node drain/);
   });
 
   it('a release that keeps every guarantee only restarts', () => {
