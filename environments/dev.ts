@@ -32,6 +32,7 @@ export const dev: Environment = {
     targetRevision: 'main',
     argocdHost: 'argocd.dev.sound-buzz.live',
   },
+  platform: versions.platform,
   strictPolicy: false,
   apps: {
     hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },

@@ -32,6 +32,7 @@ export const prod: Environment = {
     targetRevision: 'main',
     argocdHost: 'argocd.sound-buzz.live',
   },
+  platform: versions.platform,
   strictPolicy: true,
   apps: {
     hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },

@@ -53,6 +53,33 @@ export interface GitOpsFacts {
   argocdHost: string;
 }
 
+/**
+ * The upstream releases the platform runs, as upstream spells them (pinned in
+ * `environments/<env>.versions.json` so promotion moves them like app versions). Each model
+ * derives its image tags and Argo CD source revisions from these and accepts only the release
+ * line it was written for (see platform/releases.ts).
+ */
+export interface PlatformVersions {
+  /** Argo CD: tag of argoproj/argo-cd whose manifests/cluster-install is synced, e.g. `v3.3.6`. */
+  argocd: string;
+  /** flannel: image tag of flanneld and the CNI config installer, e.g. `v0.28.9`. */
+  flannel: string;
+  /** flannel: image tag of the CNI plugin binary installer, e.g. `v1.9.1-flannel3`. */
+  'flannel-cni-plugin': string;
+  /** MetalLB: tag of its images and of the CRDs synced from metallb/metallb, e.g. `v0.16.1`. */
+  metallb: string;
+  /** nfs-subdir-external-provisioner: image tag, e.g. `v4.0.2`. */
+  'nfs-provisioner': string;
+  /** Pebble: jupyterhub `pebble` Helm chart version (used where `acme.issuer` is pebble), e.g. `1.5.0`. */
+  'pebble-chart': string;
+  /** Sealed Secrets: controller image tag; the CRD is synced from git tag `v<this>`, e.g. `0.36.1`. */
+  'sealed-secrets': string;
+  /** Traefik: proxy image tag, e.g. `v3.7.11`. */
+  traefik: string;
+  /** Traefik: traefik-helm-chart tag the traefik.io CRDs are synced from, e.g. `v41.3.0`. */
+  'traefik-chart': string;
+}
+
 export interface Environment {
   /** DNS-1123 label; also the folder under rendered/. */
   name: string;
@@ -65,6 +92,8 @@ export interface Environment {
   gitops: GitOpsFacts;
   /** Policy findings are errors here (prod), warnings elsewhere. */
   strictPolicy: boolean;
+  /** Upstream releases of the platform components (image tags, chart and manifest versions). */
+  platform: PlatformVersions;
   /** Which applications run here, with their per-environment values (versions, hosts, sizes). */
   apps: AppSelection;
 }

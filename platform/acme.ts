@@ -4,7 +4,7 @@
 import type { AcmeChoice } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
 import type { AcmeFacts } from './facts.ts';
-import { pebble } from './pebble.ts';
+import { pebble, type PebbleVersions } from './pebble.ts';
 
 /** A CA Traefik must trust to talk to the ACME server (Pebble's test root; none for Let's Encrypt). */
 export interface CaTrust {
@@ -26,13 +26,14 @@ export const letsEncryptDirectories = {
   staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
 } as const;
 
-export function acme(choice: AcmeChoice): Acme {
+/** @param versions the in-cluster ACME server's release, used when the choice runs one. */
+export function acme(choice: AcmeChoice, versions: PebbleVersions): Acme {
   switch (choice.issuer) {
     case 'letsencrypt':
       // Publicly trusted: Traefik's system pool already verifies it, nothing to mount.
       return { components: [], facts: { issuer: 'letsencrypt', caServer: letsEncryptDirectories[choice.directory] } };
     case 'pebble': {
-      const server = pebble();
+      const server = pebble(versions);
       return { components: [server.component], facts: { issuer: 'pebble', caServer: server.directoryUrl }, trust: server.trust };
     }
   }

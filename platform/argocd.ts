@@ -1,5 +1,6 @@
-// Argo CD: the upstream release at a pinned tag (not re-modelled), its settings owned by this
-// repo, a root app-of-apps per environment, and one Application per component.
+// Argo CD: the upstream release at the environment's pinned tag (`platform.argocd`, not
+// re-modelled), its settings owned by this repo, a root app-of-apps per environment, and one
+// Application per component.
 import { Application, type IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
@@ -8,8 +9,18 @@ import { createHash } from 'node:crypto';
 import type { Environment } from '../environments/types.ts';
 import type { Component, IgnoreDifference, Resource, UpstreamSource } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
-export const ARGOCD_VERSION = 'v3.3.6';
+/**
+ * The releases this model was written for: v3.3.6 (the owned ConfigMaps, the workloads reading
+ * argocd-cmd-params-cm, the Application health check) and its patches.
+ */
+export const argocdRelease = {
+  pin: 'argocd',
+  component: 'argocd',
+  supported: '>=3.3.6 <3.4.0',
+  prefix: 'v',
+} as const satisfies ReleaseLine;
 export const ARGOCD_NAMESPACE = 'argocd';
 const ARGOCD_REPO = 'https://github.com/argoproj/argo-cd';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -126,7 +137,7 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     {
       label: 'install',
       repoURL: ARGOCD_REPO,
-      targetRevision: ARGOCD_VERSION,
+      targetRevision: pinnedRelease(argocdRelease, env.platform.argocd, env.name),
       path: 'manifests/cluster-install',
       kustomize: true,
       serverSideApply: true,

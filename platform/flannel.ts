@@ -1,4 +1,5 @@
-// flannel, the pod network, as upstream ships it in Documentation/kube-flannel.yml at v0.28.9.
+// flannel, the pod network, as upstream ships it in Documentation/kube-flannel.yml (written
+// against v0.28.9; the environment pins the release, see `flannelReleases`).
 // Only the pod network is ours: `Network` comes from the cluster facts so it always equals
 // kubeadm's --pod-network-cidr (flanneld loops on "pod cidr not assigned" otherwise).
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -7,14 +8,28 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import type { ClusterFacts } from '../environments/types.ts';
+import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
-/** Every image flannel runs, pinned in one place (bump with the upstream manifest). */
-export const flannelImages = {
-  flannel: 'ghcr.io/flannel-io/flannel:v0.28.9',
-  cniPlugin: 'ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3',
-} as const;
+/**
+ * The releases this model was written for: from v0.28.9 (--healthz-port) up to the next minor;
+ * that manifest ships cni-plugin v1.9.1-flannel3.
+ */
+export const flannelReleases = {
+  flannel: { pin: 'flannel', component: 'flannel', supported: '>=0.28.9 <0.29.0', prefix: 'v' },
+  cniPlugin: { pin: 'flannel-cni-plugin', component: 'flannel', supported: '>=1.9.1 <1.10.0', prefix: 'v', suffixed: true },
+} as const satisfies Record<string, ReleaseLine>;
+
+export type FlannelVersions = Pick<PlatformVersions, 'flannel' | 'flannel-cni-plugin'>;
+
+/** Every image flannel runs, from the pinned releases. */
+export function flannelImages(versions: FlannelVersions): { flannel: string; cniPlugin: string } {
+  return {
+    flannel: `ghcr.io/flannel-io/flannel:${pinnedRelease(flannelReleases.flannel, versions.flannel)}`,
+    cniPlugin: `ghcr.io/flannel-io/flannel-cni-plugin:${pinnedRelease(flannelReleases.cniPlugin, versions['flannel-cni-plugin'])}`,
+  };
+}
 
 export const flannelNamespace = 'kube-flannel';
 const configMapName = 'kube-flannel-cfg';
@@ -55,7 +70,8 @@ export function flannelNetConf(cluster: ClusterFacts): NetConf {
   return { Network: cluster.podCidr, EnableNFTables: false, Backend: { Type: 'vxlan' } };
 }
 
-export function flannel(cluster: ClusterFacts): Component {
+export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Component {
+  const images = flannelImages(versions);
   const namespace = flannelNamespace;
   const appLabels = { 'k8s-app': 'flannel' };
   const nodeLabels = { tier: 'node', 'k8s-app': 'flannel', app: 'flannel' };
@@ -126,14 +142,14 @@ export function flannel(cluster: ClusterFacts): Component {
             initContainers: [
               {
                 name: 'install-cni-plugin',
-                image: flannelImages.cniPlugin,
+                image: images.cniPlugin,
                 command: ['cp'],
                 args: ['-f', '/flannel', '/opt/cni/bin/flannel'],
                 volumeMounts: [{ name: 'cni-plugin', mountPath: '/opt/cni/bin' }],
               },
               {
                 name: 'install-cni',
-                image: flannelImages.flannel,
+                image: images.flannel,
                 // Atomic copy (new in v0.28.8): the kubelet never reads a half-written conflist.
                 command: ['/opt/bin/install-conf'],
                 args: ['/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist'],
@@ -146,7 +162,7 @@ export function flannel(cluster: ClusterFacts): Component {
             containers: [
               {
                 name: 'kube-flannel',
-                image: flannelImages.flannel,
+                image: images.flannel,
                 command: ['/opt/bin/flanneld'],
                 // --healthz-port is upstream's since v0.28.9; with hostNetwork it listens on every node's :8081.
                 args: ['--ip-masq', '--kube-subnet-mgr', `--healthz-port=${healthzPort}`],

@@ -5,12 +5,32 @@ import type { Environment } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
 import { checkNetwork } from './network.ts';
-import { flannel } from './flannel.ts';
-import { metallb } from './metallb.ts';
-import { nfsProvisioner } from './nfs-provisioner.ts';
+import { flannel, flannelReleases } from './flannel.ts';
+import { metallb, metallbRelease } from './metallb.ts';
+import { nfsProvisioner, nfsProvisionerRelease } from './nfs-provisioner.ts';
 import { acme } from './acme.ts';
-import { traefik } from './traefik.ts';
-import { sealedSecrets } from './sealed-secrets.ts';
+import { pebbleChartRelease } from './pebble.ts';
+import { traefik, traefikReleases } from './traefik.ts';
+import { sealedSecrets, sealedSecretsRelease } from './sealed-secrets.ts';
+import { argocdRelease } from './argocd.ts';
+import { checkPlatformVersions, type ReleaseLine } from './releases.ts';
+
+/**
+ * Every platform pin with the release line of the model that uses it. Checked for every
+ * environment, also where a model does not render (Pebble in prod), so a promoted pin is
+ * always one some model was written for.
+ */
+export const platformReleases: readonly ReleaseLine[] = [
+  argocdRelease,
+  flannelReleases.flannel,
+  flannelReleases.cniPlugin,
+  metallbRelease,
+  nfsProvisionerRelease,
+  pebbleChartRelease,
+  sealedSecretsRelease,
+  traefikReleases.proxy,
+  traefikReleases.chart,
+];
 
 export interface Platform {
   components: Component[];
@@ -19,9 +39,11 @@ export interface Platform {
 
 export function platform(env: Environment): Platform {
   checkNetwork(env);
-  const lb = metallb(env.cluster, env.loadBalancer);
-  const nfs = nfsProvisioner(env.nfs);
-  const issuer = acme(env.acme);
+  checkPlatformVersions(env, platformReleases);
+  const versions = env.platform;
+  const lb = metallb(env.cluster, env.loadBalancer, versions);
+  const nfs = nfsProvisioner(env.nfs, versions);
+  const issuer = acme(env.acme, versions);
   const edge = traefik({
     loadBalancerIp: lb.assign(env.loadBalancer.ingressIp),
     storageClass: nfs.storageClass,
@@ -29,8 +51,9 @@ export function platform(env: Environment): Platform {
     trust: issuer.trust,
     email: env.acme.email,
     dashboardHost: `traefik.${env.domain}`,
+    versions,
   });
-  const components = [flannel(env.cluster), lb.component, nfs.component, ...issuer.components, edge.component, sealedSecrets()];
+  const components = [flannel(env.cluster, versions), lb.component, nfs.component, ...issuer.components, edge.component, sealedSecrets(versions)];
   return {
     components,
     facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain },

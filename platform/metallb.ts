@@ -1,5 +1,6 @@
-// MetalLB in layer-2 mode, as upstream ships it in config/manifests/metallb-native.yaml at v0.16.1
-// (native speaker, no FRR), plus this environment's address pool and its L2 advertisement.
+// MetalLB in layer-2 mode, as upstream ships it in config/manifests/metallb-native.yaml (written
+// against v0.16.1; native speaker, no FRR), plus this environment's address pool and its L2
+// advertisement. The environment pins the release (`platform.metallb`), within `metallbRelease`.
 // The CRDs are synced by Argo CD straight from the upstream tag; the memberlist Secret and the
 // webhook certificate are generated in the cluster by the controller, never rendered with data.
 //
@@ -23,10 +24,11 @@ import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
 import type { IIoK8sApiAdmissionregistrationV1ValidatingWebhook } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhook';
 import type { IIoK8sApiRbacV1PolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
-import type { ClusterFacts, Ipv4, LoadBalancerFacts } from '../environments/types.ts';
+import type { ClusterFacts, Ipv4, LoadBalancerFacts, PlatformVersions } from '../environments/types.ts';
 import { RenderError, type Component, type UpstreamSource } from '../render/types.ts';
 import { IPAddressPool, L2Advertisement } from './metallb-types.ts';
 import { ipToInt, rangeOf } from './network.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
 /** An address MetalLB will hand out: only obtainable from `metallb(...).assign`, so it is known to be in a pool. */
 export interface LoadBalancerIp {
@@ -43,13 +45,20 @@ export interface MetalLB {
   assign(address: Ipv4, owner?: string): LoadBalancerIp;
 }
 
-export const metallbVersion = 'v0.16.1';
+/** The releases this model was written for: v0.16.1's manifests, and its later patches. */
+export const metallbRelease = {
+  pin: 'metallb',
+  component: 'metallb',
+  supported: '>=0.16.1 <0.17.0',
+  prefix: 'v',
+} as const satisfies ReleaseLine;
 
-/** Every image MetalLB runs, pinned in one place (bump together with `metallbVersion`). */
-export const metallbImages = {
-  controller: `quay.io/metallb/controller:${metallbVersion}`,
-  speaker: `quay.io/metallb/speaker:${metallbVersion}`,
-} as const;
+export type MetalLBVersions = Pick<PlatformVersions, 'metallb'>;
+
+/** Every image MetalLB runs: one tag, the release's. */
+export function metallbImages(version: string): { controller: string; speaker: string } {
+  return { controller: `quay.io/metallb/controller:${version}`, speaker: `quay.io/metallb/speaker:${version}` };
+}
 
 export const metallbNamespace = 'metallb-system';
 
@@ -69,10 +78,10 @@ const announcedInterfacesToExclude = [
 ];
 
 /** The CRDs at the same tag as the images: Argo CD applies them server-side before this component. */
-export const metallbCrds: UpstreamSource = {
+export const metallbCrds = (version: string): UpstreamSource => ({
   label: 'crds',
   repoURL: 'https://github.com/metallb/metallb',
-  targetRevision: metallbVersion,
+  targetRevision: version,
   // A kustomization: the 9 CRDs plus the bgppeers conversion-webhook patch.
   path: 'config/crd',
   kustomize: true,
@@ -85,7 +94,7 @@ export const metallbCrds: UpstreamSource = {
       jsonPointers: ['/spec/conversion/webhook/clientConfig/caBundle'],
     },
   ],
-};
+});
 
 const crdNames = ['bfdprofiles', 'bgpadvertisements', 'bgppeers', 'ipaddresspools', 'l2advertisements', 'communities', 'configurationstates'];
 const readConfig = ['get', 'list', 'watch'];
@@ -206,7 +215,9 @@ function checkAnnouncers(cluster: ClusterFacts): void {
   }
 }
 
-export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
+export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts, versions: MetalLBVersions): MetalLB {
+  const version = pinnedRelease(metallbRelease, versions.metallb);
+  const images = metallbImages(version);
   checkAnnouncers(cluster);
   const namespace = metallbNamespace;
   const app = { app: 'metallb' };
@@ -288,7 +299,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
             containers: [
               {
                 name: 'controller',
-                image: metallbImages.controller,
+                image: images.controller,
                 args: [`--port=${metricsPort}`, '--log-level=info'],
                 env: [
                   fieldRef('METALLB_POD_NAME', 'metadata.name'),
@@ -340,7 +351,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
             containers: [
               {
                 name: 'speaker',
-                image: metallbImages.speaker,
+                image: images.speaker,
                 args: [`--port=${metricsPort}`, '--log-level=info'],
                 env: [
                   fieldRef('METALLB_NODE_NAME', 'spec.nodeName'),
@@ -405,7 +416,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts): MetalLB {
     layer: 'platform',
     syncWave: -20,
     resources,
-    upstream: [metallbCrds],
+    upstream: [metallbCrds(version)],
     // The controller generates the memberlist key the speakers mount; it is never committed.
     runtimeObjects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: memberlistSecret, namespace } }],
     ignoreDifferences: [

@@ -1,5 +1,5 @@
-// nfs-subdir-external-provisioner, as its chart 4.0.18 renders it (image v4.0.2; there is no
-// newer image). It carves one directory per PersistentVolume out of a single NFS export and
+// nfs-subdir-external-provisioner, as its chart 4.0.18 renders it (written against image v4.0.2,
+// the newest there is; the environment pins the image tag, `platform.nfs-provisioner`). It carves one directory per PersistentVolume out of a single NFS export and
 // backs the `nfs-client` StorageClass every ReadWriteMany claim of the platform uses.
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -9,16 +9,29 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
-import type { NfsFacts } from '../environments/types.ts';
+import type { NfsFacts, PlatformVersions } from '../environments/types.ts';
 import { type Component, RenderError } from '../render/types.ts';
 import type { StorageClassRef } from './facts.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
 export interface NfsProvisioner {
   component: Component;
   storageClass: StorageClassRef;
 }
 
-export const nfsProvisionerImage = 'registry.k8s.io/sig-storage/nfs-subdir-external-provisioner:v4.0.2';
+/** The releases this model was written for: v4.0.2 (Endpoints leader lock, no probes) and its patches. */
+export const nfsProvisionerRelease = {
+  pin: 'nfs-provisioner',
+  component: 'nfs-provisioner',
+  supported: '>=4.0.2 <4.1.0',
+  prefix: 'v',
+} as const satisfies ReleaseLine;
+
+export type NfsProvisionerVersions = Pick<PlatformVersions, 'nfs-provisioner'>;
+
+export function nfsProvisionerImage(version: string): string {
+  return `registry.k8s.io/sig-storage/nfs-subdir-external-provisioner:${version}`;
+}
 export const nfsProvisionerNamespace = 'nfs-provisioner';
 /**
  * The provisioner only serves claims whose StorageClass names it, so PROVISIONER_NAME and
@@ -33,7 +46,8 @@ const name = 'nfs-client-provisioner';
 const mountPath = '/persistentvolumes';
 const labels = { app: name };
 
-export function nfsProvisioner(nfs: NfsFacts): NfsProvisioner {
+export function nfsProvisioner(nfs: NfsFacts, versions: NfsProvisionerVersions): NfsProvisioner {
+  const image = nfsProvisionerImage(pinnedRelease(nfsProvisionerRelease, versions['nfs-provisioner']));
   checkFacts(nfs);
   const namespace = nfsProvisionerNamespace;
   const subject = { kind: 'ServiceAccount', name, namespace };
@@ -104,7 +118,7 @@ export function nfsProvisioner(nfs: NfsFacts): NfsProvisioner {
             containers: [
               {
                 name,
-                image: nfsProvisionerImage,
+                image,
                 imagePullPolicy: 'IfNotPresent',
                 env: [
                   { name: 'PROVISIONER_NAME', value: NFS_PROVISIONER_NAME },

@@ -9,15 +9,29 @@
 // /data/acme.json is removed (the resolver is named after the issuer, so Let's Encrypt
 // entries are never affected) and Traefik restarted.
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import type { PlatformVersions } from '../environments/types.ts';
 import type { Component, UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
+/** The chart's images are pinned by its version (`platform.pebble-chart`). */
 export const pebbleChart = {
   repoURL: 'https://jupyterhub.github.io/helm-chart/',
   chart: 'pebble',
-  /** Pebble 2.10.0 (the chart's appVersion; images are pinned by the chart version). */
-  version: '1.5.0',
 } as const;
+
+/**
+ * The chart versions this model was written for: 1.5.0 (Pebble 2.10.0) and its patches. Its
+ * values, Service names and the HTTPS root below are that chart's.
+ */
+export const pebbleChartRelease = {
+  pin: 'pebble-chart',
+  component: 'pebble',
+  supported: '>=1.5.0 <1.6.0',
+  prefix: '',
+} as const satisfies ReleaseLine;
+
+export type PebbleVersions = Pick<PlatformVersions, 'pebble-chart'>;
 
 export const pebbleNamespace = 'pebble';
 /**
@@ -35,7 +49,7 @@ const directoryPath = '/dir';
  * SHA-256 9B:C7:C1:7B:4A:F7:76:AE:3F:5D:02:C1:67:D7:69:10:09:37:F6:DB:0C:C5:32:83:17:83:D2:83:15:D0:49:24).
  * Not to be confused with the *issuing* root Pebble regenerates on every start (served at
  * :8444/roots/0): browsers need that one to trust the lab's certificates, Traefik does not.
- * Bump together with the chart version.
+ * Check it again before widening `pebbleChartRelease`.
  */
 const chartHttpsRootPem = `-----BEGIN CERTIFICATE-----
 MIIDSzCCAjOgAwIBAgIIOvR7X+wFgKkwDQYJKoZIhvcNAQELBQAwIDEeMBwGA1UE
@@ -102,12 +116,12 @@ export function pebbleHelmValues(): Record<string, unknown> {
   };
 }
 
-export function pebble(): Pebble {
+export function pebble(versions: PebbleVersions): Pebble {
   const chart: UpstreamSource = {
     label: 'chart',
     repoURL: pebbleChart.repoURL,
     chart: pebbleChart.chart,
-    targetRevision: pebbleChart.version,
+    targetRevision: pinnedRelease(pebbleChartRelease, versions['pebble-chart']),
     helmValues: pebbleHelmValues(),
     namespace: pebbleNamespace,
   };

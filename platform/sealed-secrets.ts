@@ -1,7 +1,7 @@
 // Bitnami Sealed Secrets: the controller that turns committed SealedSecrets (encrypted with its
 // public key by `kubeseal`) into Secrets. Objects follow upstream controller.yaml (controller.jsonnet
-// + controller-norbac.jsonnet) at the pinned release, moved from kube-system into its own
-// namespace; the CRD is synced from the same tag. Operators: docs/secrets.md.
+// + controller-norbac.jsonnet) of release 0.36.1, moved from kube-system into its own namespace;
+// the CRD is synced from the pinned release's tag. Operators: docs/secrets.md.
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -10,22 +10,34 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import type { PlatformVersions } from '../environments/types.ts';
 import type { Component, UpstreamSource } from '../render/types.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
-export const SEALED_SECRETS_VERSION = '0.36.1';
+/** The releases this model was written for: 0.36.1's controller.yaml and its patches. Images are tagged without `v`. */
+export const sealedSecretsRelease = {
+  pin: 'sealed-secrets',
+  component: 'sealed-secrets',
+  supported: '>=0.36.1 <0.37.0',
+  prefix: '',
+} as const satisfies ReleaseLine;
+
+export type SealedSecretsVersions = Pick<PlatformVersions, 'sealed-secrets'>;
 export const sealedSecretsNamespace = 'sealed-secrets';
 /** kubeseal's default `--controller-name`; the namespace must be passed (`--controller-namespace`). */
 export const sealedSecretsControllerName = 'sealed-secrets-controller';
 
-export const sealedSecretsCrd: UpstreamSource = {
+/** The CRD from the release's git tag, which is the image tag with a `v`. */
+export const sealedSecretsCrd = (version: string): UpstreamSource => ({
   label: 'crds',
   repoURL: 'https://github.com/bitnami-labs/sealed-secrets',
-  targetRevision: `v${SEALED_SECRETS_VERSION}`,
+  targetRevision: `v${version}`,
   path: 'helm/sealed-secrets/crds',
   include: 'bitnami.com_sealedsecrets.yaml',
-};
+});
 
-export function sealedSecrets(): Component {
+export function sealedSecrets(versions: SealedSecretsVersions): Component {
+  const version = pinnedRelease(sealedSecretsRelease, versions['sealed-secrets']);
   const namespace = sealedSecretsNamespace;
   const name = sealedSecretsControllerName;
   const labels = { name };
@@ -89,7 +101,7 @@ export function sealedSecrets(): Component {
             containers: [
               {
                 name,
-                image: `docker.io/bitnami/sealed-secrets-controller:${SEALED_SECRETS_VERSION}`,
+                image: `docker.io/bitnami/sealed-secrets-controller:${version}`,
                 imagePullPolicy: 'IfNotPresent',
                 command: ['controller'],
                 // Upstream defaults: key prefix `sealed-secrets-key`, a new sealing key every 30 days, status updates on.
@@ -120,5 +132,5 @@ export function sealedSecrets(): Component {
     }),
   ];
   // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
-  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd] };
+  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)] };
 }

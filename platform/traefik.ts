@@ -1,7 +1,8 @@
 // Traefik v3.7, the cluster's only ingress: the objects chart v41.3.0 renders for one
 // Deployment with the CRD and Ingress providers, modelled here so the ACME resolver, the
 // MetalLB address and the storage class are typed values instead of Helm strings.
-// The traefik.io CRDs are synced by Argo CD from the chart's crds/ folder at the same tag.
+// The traefik.io CRDs are synced by Argo CD from the chart's crds/ folder at the pinned chart
+// tag (`platform.traefik-chart`); the proxy image is `platform.traefik`.
 import { createHash } from 'node:crypto';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -15,6 +16,7 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import type { PlatformVersions } from '../environments/types.ts';
 import { type Component, RenderError, type UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
 import type { AcmeFacts, IngressFacts, StorageClassRef } from './facts.ts';
@@ -22,6 +24,9 @@ import type { LoadBalancerIp } from './metallb.ts';
 import { entryPoints, traefikArgs } from './traefik-args.ts';
 import { traefikClusterRules } from './traefik-rbac.ts';
 import { traefikDashboard } from './traefik-dashboard.ts';
+import { pinnedRelease, type ReleaseLine } from './releases.ts';
+
+export type TraefikVersions = Pick<PlatformVersions, 'traefik' | 'traefik-chart'>;
 
 export interface TraefikInput {
   loadBalancerIp: LoadBalancerIp;
@@ -31,6 +36,7 @@ export interface TraefikInput {
   trust?: CaTrust;
   email: string;
   dashboardHost: string;
+  versions: TraefikVersions;
 }
 
 export interface Traefik {
@@ -38,21 +44,32 @@ export interface Traefik {
   ingress: IngressFacts;
 }
 
-export const traefikImage = 'docker.io/traefik:v3.7.11';
+/**
+ * The releases this model was written for: proxy v3.7.11 (its flags and RBAC) as chart v41.3.0
+ * deploys it (that chart's default proxy), and their patches.
+ */
+export const traefikReleases = {
+  proxy: { pin: 'traefik', component: 'traefik', supported: '>=3.7.11 <3.8.0', prefix: 'v' },
+  chart: { pin: 'traefik-chart', component: 'traefik', supported: '>=41.3.0 <41.4.0', prefix: 'v' },
+} as const satisfies Record<string, ReleaseLine>;
+
+export function traefikImage(version: string): string {
+  return `docker.io/traefik:${version}`;
+}
 
 /**
- * The ten traefik.io/v1alpha1 CRDs of chart v41.3.0 (whose default proxy is the image above).
+ * The ten traefik.io/v1alpha1 CRDs of the chart at `version`.
  * Only those: the folder's kustomization would add fifteen Traefik Hub CRDs we never use.
  * Server-side apply, as upstream does: the largest CRDs are close to the annotation limit.
  */
-export const traefikCrds: UpstreamSource = {
+export const traefikCrds = (version: string): UpstreamSource => ({
   label: 'crds',
   repoURL: 'https://github.com/traefik/traefik-helm-chart',
-  targetRevision: 'v41.3.0',
+  targetRevision: version,
   path: 'traefik/crds',
   include: 'traefik.io_*.yaml',
   serverSideApply: true,
-};
+});
 export const traefikNamespace = 'traefik';
 export const traefikIngressClass = 'traefik';
 /** The controller value Traefik's Ingress provider claims IngressClasses by. */
@@ -72,6 +89,8 @@ const labels = { ...selector, 'app.kubernetes.io/component': 'ingress' };
 export function traefik(input: TraefikInput): Traefik {
   const namespace = traefikNamespace;
   checkInput(input);
+  const image = traefikImage(pinnedRelease(traefikReleases.proxy, input.versions.traefik));
+  const crds = traefikCrds(pinnedRelease(traefikReleases.chart, input.versions['traefik-chart']));
   const resolverName = input.acme.issuer;
   const { metrics, traefik: internal, web, websecure } = entryPoints;
 
@@ -204,7 +223,7 @@ export function traefik(input: TraefikInput): Traefik {
           containers: [
             {
               name,
-              image: traefikImage,
+              image,
               imagePullPolicy: 'IfNotPresent',
               args,
               ports: [metrics, internal, web, websecure].map((ep) => ({ name: ep.name, containerPort: ep.port, protocol: 'TCP' })),
@@ -263,7 +282,7 @@ export function traefik(input: TraefikInput): Traefik {
   ];
 
   return {
-    component: { name: 'traefik', namespace, layer: 'platform', syncWave: -10, resources, upstream: [traefikCrds] },
+    component: { name: 'traefik', namespace, layer: 'platform', syncWave: -10, resources, upstream: [crds] },
     ingress,
   };
 }

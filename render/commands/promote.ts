@@ -1,15 +1,18 @@
-// `npm run promote -- --from dev --to prod [app...] [--allow-major] [--revert [--ref <commit>]] [--open-pr]`
-// Rewrites the target's environments/<env>.versions.json to the source's pins (or, with
-// --revert, to the target's previous pins), re-renders the target and shows what will change.
+// `npm run promote -- --from dev --to prod [app | platform | platform/<pin>]... [--allow-major] [--revert [--ref <commit>]] [--open-pr]`
+// Rewrites the target's environments/<env>.versions.json to the source's pins, app versions and
+// platform versions alike (or, with --revert, to the target's previous pins), re-renders the
+// target and shows what will change.
 // With --open-pr it commits that on top of HEAD, force-pushes `promote/<target>` and opens or
 // updates the one promotion PR of the target; with nothing left to promote it closes that PR.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { environments } from '../../environments/index.ts';
+import { platformReleases } from '../../platform/index.ts';
+import { pinnedRelease } from '../../platform/releases.ts';
 import { GitHubError, gitHubClientFromEnv, parseRepo, type GitHub } from '../github/index.ts';
 import { rerender, semanticDiff } from '../delivery/cli-spawn.ts';
 import { showFile } from '../delivery/git.ts';
-import type { AppName } from '../delivery/pins.ts';
+import { PLATFORM, type AppName, type PinGroup } from '../delivery/pins.ts';
 import { changesTable, formatChanges, planPromotion, type PinChange } from '../delivery/promotion.ts';
 import { proposeChange, withdrawChange } from '../delivery/propose.ts';
 import { planRevert, previousVersions } from '../delivery/revert.ts';
@@ -51,22 +54,29 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
   const repo = slug ? parseRepo(slug) : undefined;
   if (values['open-pr'] && !repo) throw new UsageError('promote: --open-pr needs --repo owner/name (or GITHUB_REPOSITORY)');
 
+  // A platform pin must be a release the target's model was written for: refused before any file
+  // is rewritten, not by the re-render after it.
+  const checkPin = (group: PinGroup, pin: string, version: string): void => {
+    const line = group === PLATFORM ? platformReleases.find((l) => l.pin === pin) : undefined;
+    if (line) pinnedRelease(line, version, to);
+  };
   const target = readVersions(repoDir, to);
   let changes: PinChange[];
   let pins;
   let what: string;
   if (values.revert) {
     const previous = previousVersions(repoDir, to, values.ref);
-    ({ pins, changes } = planRevert(target, previous.pins, to, positionals));
+    ({ pins, changes } = planRevert(target, previous.pins, to, positionals, { checkPin }));
     what = `revert ${to} to the versions of ${previous.commit.slice(0, 12)}`;
   } else {
     const source = readVersions(repoDir, from);
     const committed = showFile(repoDir, 'HEAD', versionsFileName(from));
-    const committedPins = committed === undefined ? undefined : parseVersions(committed, from);
+    const committedPins = committed === undefined ? undefined : parseVersions(committed, from, { history: true });
     ({ pins, changes } = planPromotion(source, target, {
       from, to, apps: positionals, allowMajor: values['allow-major'],
       migrationExists: (app: AppName, stem: string) => existsSync(join(repoDir, 'apps', app, 'migrations', `${stem}.sql`)),
       committedSourcePin: committedPins ? (app, pin) => committedPins[app]?.[pin] : undefined,
+      checkPin,
     }));
     what = `promote ${from} → ${to}`;
   }

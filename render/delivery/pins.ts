@@ -1,7 +1,9 @@
-// Which pinned versions each app has, and how each one is ordered. The environments' versions
-// files hold exactly these keys (test/delivery/versions.test.ts); promotion and releases read
-// the scheme to decide what "newer" means.
+// Which pinned versions each app and the platform have, and how each one is ordered. The
+// environments' versions files hold exactly these keys (test/delivery/units.test.ts,
+// test/delivery/platform-pins.test.ts); promotion and releases read the scheme to decide what
+// "newer" means.
 import type { AppSelection } from '../../apps/catalog.ts';
+import type { PlatformVersions } from '../../environments/types.ts';
 
 /**
  * - `semver`: `1.2.3`, optional `-variant` (`6.8.2-php8.3-apache`), ordered by the version part;
@@ -21,12 +23,35 @@ export const PIN_SCHEMES = {
   wordpress: { mysql: 'semver', phpMyAdmin: 'semver', wordpress: 'semver' },
 } as const satisfies Record<AppName, Record<string, PinScheme>>;
 
+/**
+ * The platform's pins (`environments/<env>.versions.json` → `platform`), every one an upstream
+ * release tag or chart version. The range each model accepts is its own (platform/releases.ts).
+ */
+export const PLATFORM_PIN_SCHEMES = {
+  argocd: 'semver',
+  flannel: 'semver',
+  'flannel-cni-plugin': 'semver',
+  metallb: 'semver',
+  'nfs-provisioner': 'semver',
+  'pebble-chart': 'semver',
+  'sealed-secrets': 'semver',
+  traefik: 'semver',
+  'traefik-chart': 'semver',
+} as const satisfies Record<keyof PlatformVersions, PinScheme>;
+
+/** The group of platform pins: promoted like an app (`platform`), or one pin (`platform/metallb`). */
+export const PLATFORM = 'platform';
+
+/** What owns a group of pins: an app, or the platform. */
+export type PinGroup = AppName | typeof PLATFORM;
+
 /** The pins of one app, by name: `{ public: '1.2.0', … }`. */
 export type AppPins<A extends AppName> = { [K in keyof (typeof PIN_SCHEMES)[A]]: string };
 
 /** The shape of `environments/<env>.versions.json`. */
 export interface VersionsFile {
   apps: { [A in AppName]?: AppPins<A> };
+  platform: PlatformVersions;
 }
 
 /**
@@ -45,7 +70,16 @@ export function isAppName(name: string): name is AppName {
   return Object.hasOwn(PIN_SCHEMES, name);
 }
 
-export function schemeOf(app: AppName, pin: string): PinScheme | undefined {
-  const schemes = PIN_SCHEMES[app] as Record<string, PinScheme>;
+export function isPinGroup(name: string): name is PinGroup {
+  return name === PLATFORM || isAppName(name);
+}
+
+/** The pin names of a group and how each is ordered. */
+export function schemesOf(group: PinGroup): Readonly<Record<string, PinScheme>> {
+  return group === PLATFORM ? PLATFORM_PIN_SCHEMES : PIN_SCHEMES[group];
+}
+
+export function schemeOf(group: PinGroup, pin: string): PinScheme | undefined {
+  const schemes = schemesOf(group);
   return Object.hasOwn(schemes, pin) ? schemes[pin] : undefined;
 }

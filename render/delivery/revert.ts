@@ -4,8 +4,8 @@
 // before it. Reverting twice toggles back; `--ref` picks any other point in history.
 import { RenderError } from '../types.ts';
 import { git, lastCommitTouching, showFile } from './git.ts';
-import type { PinChange } from './promotion.ts';
-import { isAppName } from './pins.ts';
+import { pinField, selectPins, type PinChange, type Refuse } from './promotion.ts';
+import { PLATFORM, isPinGroup, type PinGroup } from './pins.ts';
 import { parseVersions, versionsFileName, type PinMap } from './versions-file.ts';
 
 export interface RevertSource {
@@ -20,7 +20,7 @@ export function previousVersions(repoDir: string, env: string, ref?: string): Re
     const commit = git(repoDir, ['rev-parse', '--verify', `${ref}^{commit}`], { allowFailure: true })?.trim();
     const text = commit ? showFile(repoDir, commit, file) : undefined;
     if (!commit || text === undefined) throw new RenderError({ env, file }, `no ${file} at "${ref}"`);
-    return { commit, pins: parseVersions(text, env) };
+    return { commit, pins: parseVersions(text, env, { history: true }) };
   }
   const last = lastCommitTouching(repoDir, file);
   if (!last) throw new RenderError({ env, file }, `${file} has no history to revert to (never committed)`);
@@ -30,18 +30,31 @@ export function previousVersions(repoDir: string, env: string, ref?: string): Re
   return { commit: parent, pins: parseVersions(text, env) };
 }
 
-/** The current pins with the given apps' (default: all shared apps) pins taken from `previous`. */
-export function planRevert(current: PinMap, previous: PinMap, env: string, apps: readonly string[]): { pins: PinMap; changes: PinChange[] } {
-  const names = apps.length ? [...new Set(apps)].sort() : Object.keys(current).filter((a) => a in previous).sort();
+export interface RevertOptions {
+  /** Throws a RenderError when `env` cannot run `version` (a platform model's release range). */
+  checkPin?(group: PinGroup, pin: string, version: string): void;
+}
+
+/**
+ * The current pins with the selected groups' pins taken from `previous`: apps, `platform` or
+ * `platform/<pin>` as for promotion (default: every group both have). No order checks: going
+ * back is the point. Versions files from before the platform was pinned there leave it as is.
+ */
+export function planRevert(current: PinMap, previous: PinMap, env: string, apps: readonly string[], options: RevertOptions = {}): { pins: PinMap; changes: PinChange[] } {
+  const refuse: Refuse = (group, field, message) => {
+    throw new RenderError({ env, component: group, field }, message);
+  };
+  const shared = Object.keys(current).filter((group) => group in previous);
   const pins = structuredClone(current);
   const changes: PinChange[] = [];
-  for (const app of names) {
-    if (!isAppName(app) || !(app in current)) throw new RenderError({ env, component: app, field: `apps.${app}` }, `${app} is not deployed in ${env}`);
-    if (!(app in previous)) throw new RenderError({ env, component: app, field: `apps.${app}` }, `${app} had no pinned versions in ${env} before: nothing to revert to`);
-    for (const pin of Object.keys(current[app]).sort()) {
+  for (const [app, only] of selectPins(apps, shared, refuse)) {
+    if (!isPinGroup(app) || !(app in current)) refuse(app, pinField(app), app === PLATFORM ? `${env} pins no platform versions` : `${app} is not deployed in ${env}`);
+    if (!(app in previous)) refuse(app, pinField(app), `${app} had no pinned versions in ${env} before: nothing to revert to`);
+    for (const pin of only ?? Object.keys(current[app]).sort()) {
       const to = previous[app][pin];
       const from = current[app][pin];
       if (to === undefined || to === from) continue;
+      options.checkPin?.(app, pin, to);
       pins[app][pin] = to;
       changes.push({ app, pin, from, to });
     }

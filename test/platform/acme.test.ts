@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { AcmeChoice } from '../../environments/types.ts';
+import { dev } from '../../environments/dev.ts';
 import { acme, letsEncryptDirectories } from '../../platform/acme.ts';
 import { pebbleChart } from '../../platform/pebble.ts';
 import { traefik, type TraefikInput } from '../../platform/traefik.ts';
@@ -21,7 +22,7 @@ function edgeFor(choice: AcmeChoice): Component {
 }
 
 function traefikInput(choice: AcmeChoice): TraefikInput {
-  const issuer = acme(choice);
+  const issuer = acme(choice, dev.platform);
   const input: TraefikInput = {
     loadBalancerIp: { address: '10.0.0.200', pool: 'default' },
     storageClass: { name: 'nfs-client', readWriteMany: true },
@@ -29,6 +30,7 @@ function traefikInput(choice: AcmeChoice): TraefikInput {
     trust: issuer.trust,
     email: choice.email,
     dashboardHost: 'traefik.example.test',
+    versions: dev.platform,
   };
   return input;
 }
@@ -41,7 +43,7 @@ function traefikContainer(component: Component) {
 const json = (component: Component): string => JSON.stringify(component.resources.map(plain));
 
 describe('acme: Pebble in the lab', () => {
-  const issuer = acme(pebbleChoice);
+  const issuer = acme(pebbleChoice, dev.platform);
   const [server] = issuer.components;
   const chart = server!.upstream![0]!;
   const values = chart.helmValues as {
@@ -108,14 +110,14 @@ describe('acme: Pebble in the lab', () => {
 
 describe('acme: Let\'s Encrypt', () => {
   it('production: no component, no trust, the production directory', () => {
-    const issuer = acme(production);
+    const issuer = acme(production, dev.platform);
     expect(issuer.components).toEqual([]);
     expect(issuer.trust).toBeUndefined();
     expect(issuer.facts).toEqual({ issuer: 'letsencrypt', caServer: 'https://acme-v02.api.letsencrypt.org/directory' });
   });
 
   it('staging is selectable', () => {
-    expect(acme(staging).facts.caServer).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
+    expect(acme(staging, dev.platform).facts.caServer).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
     expect(letsEncryptDirectories.staging).not.toBe(letsEncryptDirectories.production);
   });
 
@@ -128,7 +130,7 @@ describe('acme: Let\'s Encrypt', () => {
       expect(text).not.toMatch(/caCertificates|LEGO_CA|acme-ca/i);
       expect(edge.resources.some((r) => r instanceof ConfigMap)).toBe(false);
       const { container } = traefikContainer(edge);
-      expect(container.args).toContain(`--certificatesResolvers.letsencrypt.acme.caServer=${acme(choice).facts.caServer}`);
+      expect(container.args).toContain(`--certificatesResolvers.letsencrypt.acme.caServer=${acme(choice, dev.platform).facts.caServer}`);
     }
   });
 });

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { dev } from '../../environments/dev.ts';
 import { prod } from '../../environments/prod.ts';
 import { buildEnvironment } from '../../render/build.ts';
-import { ARGOCD_VERSION } from '../../platform/argocd.ts';
 
 type App = {
   metadata: { name: string; annotations?: Record<string, string>; finalizers?: string[] };
@@ -68,7 +67,7 @@ describe('Argo CD', () => {
 
     it(`${env.name}: Argo CD itself comes from its release, minus the settings this repository owns`, () => {
       const install = apps.get('argocd-install');
-      expect(install?.spec.source).toMatchObject({ repoURL: 'https://github.com/argoproj/argo-cd', targetRevision: ARGOCD_VERSION, path: 'manifests/cluster-install' });
+      expect(install?.spec.source).toMatchObject({ repoURL: 'https://github.com/argoproj/argo-cd', targetRevision: env.platform.argocd, path: 'manifests/cluster-install' });
       const deleted = install?.spec.source.kustomize?.patches?.filter((p) => p.patch.startsWith('$patch: delete')).map((p) => /name: (\S+)/.exec(p.patch)?.[1]).sort();
       expect(deleted).toEqual(['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm']);
       for (const name of deleted ?? []) expect(built.objects.some((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === name)).toBe(true);

@@ -4,7 +4,11 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import type { ClusterFacts } from '../../environments/types.ts';
+import { dev } from '../../environments/dev.ts';
 import { flannel, flannelImages } from '../../platform/flannel.ts';
+
+const versions = dev.platform;
+const images = flannelImages(versions);
 
 const cluster: ClusterFacts = {
   kubernetesVersion: '1.33',
@@ -18,7 +22,7 @@ const cluster: ClusterFacts = {
   kubeProxyMode: 'iptables',
 };
 
-const component = flannel(cluster);
+const component = flannel(cluster, versions);
 const only = <T>(ctor: new (...args: never[]) => T): T => {
   const found: unknown[] = component.resources.filter((r) => r instanceof ctor);
   if (found.length !== 1) throw new Error(`expected one ${ctor.name}, found ${found.length}`);
@@ -44,7 +48,7 @@ describe('flannel', () => {
     const data = only(ConfigMap).data!;
     const netConf = JSON.parse(data['net-conf.json']!);
     expect(netConf).toEqual({ Network: '10.42.0.0/16', EnableNFTables: false, Backend: { Type: 'vxlan' } });
-    expect(flannel({ ...cluster, podCidr: '10.244.0.0/16' }).resources).toContainEqual(
+    expect(flannel({ ...cluster, podCidr: '10.244.0.0/16' }, versions).resources).toContainEqual(
       expect.objectContaining({ data: expect.objectContaining({ 'net-conf.json': expect.stringContaining('"Network": "10.244.0.0/16"') }) }),
     );
     // Upstream's layout: two-space indentation and a trailing newline.
@@ -64,10 +68,10 @@ describe('flannel', () => {
       return volumes.get(mount!.name)!;
     };
     const [plugin, conf] = init;
-    expect(plugin!.image).toBe(flannelImages.cniPlugin);
+    expect(plugin!.image).toBe(images.cniPlugin);
     expect(plugin!.args).toContain('/opt/cni/bin/flannel');
     expect(mountOf('install-cni-plugin', '/opt/cni/bin/flannel').hostPath?.path).toBe('/opt/cni/bin');
-    expect(conf!.image).toBe(flannelImages.flannel);
+    expect(conf!.image).toBe(images.flannel);
     expect(conf!.args).toEqual(['/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist']);
     expect(mountOf('install-cni', '/etc/cni/net.d/10-flannel.conflist').hostPath?.path).toBe('/etc/cni/net.d');
     expect(mountOf('install-cni', '/etc/kube-flannel/cni-conf.json').configMap?.name).toBe('kube-flannel-cfg');
@@ -85,7 +89,7 @@ describe('flannel', () => {
     expect(podSpec.priorityClassName).toBe('system-node-critical');
     expect(podSpec.tolerations).toEqual([{ operator: 'Exists', effect: 'NoSchedule' }]);
     for (const image of [...podSpec.initContainers!, ...podSpec.containers].map((c) => c.image!)) {
-      expect(Object.values(flannelImages)).toContain(image);
+      expect(Object.values(images)).toContain(image);
     }
   });
 

@@ -3,6 +3,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import type { ClusterFacts, LoadBalancerFacts } from '../../environments/types.ts';
 import { RenderError } from '../../render/types.ts';
+import { dev } from '../../environments/dev.ts';
 import { metallb } from '../../platform/metallb.ts';
 import {
   IPAddressPool,
@@ -26,7 +27,7 @@ const cluster: ClusterFacts = {
 };
 const lb: LoadBalancerFacts = { pool: { name: 'lab', first: '192.168.7.200', last: '192.168.7.220' }, ingressIp: '192.168.7.200' };
 
-const { component } = metallb(cluster, lb);
+const { component } = metallb(cluster, lb, dev.platform);
 type Json = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; [k: string]: unknown };
 const json = component.resources.map((r) => JSON.parse(JSON.stringify(r)) as Json);
 const byKind = (kind: string) => json.filter((o) => o.kind === kind);
@@ -127,24 +128,24 @@ describe('metallb component', () => {
   });
 
   it('renders the same objects under IPVS (strictARP is set on kube-proxy by the operator, not here)', () => {
-    expect(JSON.stringify(metallb({ ...cluster, kubeProxyMode: 'ipvs' }, lb).component)).toBe(JSON.stringify(component));
+    expect(JSON.stringify(metallb({ ...cluster, kubeProxyMode: 'ipvs' }, lb, dev.platform).component)).toBe(JSON.stringify(component));
   });
 
   it('refuses a cluster whose only nodes are control-plane nodes (nothing would announce the pool)', () => {
-    expect(() => metallb({ ...cluster, nodes: [{ name: 'solo', ip: '192.168.7.10', controlPlane: true }] }, lb)).toThrow(RenderError);
+    expect(() => metallb({ ...cluster, nodes: [{ name: 'solo', ip: '192.168.7.10', controlPlane: true }] }, lb, dev.platform)).toThrow(RenderError);
   });
 });
 
 describe('assign', () => {
   it('accepts an address in the pool', () => {
-    expect(metallb(cluster, lb).assign('192.168.7.205')).toEqual({ address: '192.168.7.205', pool: 'lab' });
-    expect(metallb(cluster, lb).assign('192.168.7.220').pool).toBe('lab');
+    expect(metallb(cluster, lb, dev.platform).assign('192.168.7.205')).toEqual({ address: '192.168.7.205', pool: 'lab' });
+    expect(metallb(cluster, lb, dev.platform).assign('192.168.7.220').pool).toBe('lab');
   });
 
   it('rejects an address outside the pool, naming the address and the pool range', () => {
     const caught = (() => {
       try {
-        metallb(cluster, lb).assign('192.168.7.199');
+        metallb(cluster, lb, dev.platform).assign('192.168.7.199');
       } catch (e) {
         return e;
       }
@@ -158,7 +159,7 @@ describe('assign', () => {
   });
 
   it('hands out each address once', () => {
-    const { assign } = metallb(cluster, lb);
+    const { assign } = metallb(cluster, lb, dev.platform);
     assign('192.168.7.201', 'Service/traefik/traefik');
     expect(() => assign('192.168.7.201', 'Service/other/gateway')).toThrow(/Service\/traefik\/traefik.*Service\/other\/gateway/);
   });

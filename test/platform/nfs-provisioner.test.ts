@@ -5,6 +5,7 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { NfsFacts } from '../../environments/types.ts';
+import { dev } from '../../environments/dev.ts';
 import { NFS_PROVISIONER_NAME, nfsProvisioner, nfsProvisionerImage } from '../../platform/nfs-provisioner.ts';
 import { RenderError, type Component } from '../../render/types.ts';
 import { parseOptOuts } from '../../render/validate/opt-out.ts';
@@ -19,7 +20,7 @@ function only<T>(component: Component, ctor: new (...args: never[]) => T): T {
 }
 
 function parts(nfs: NfsFacts) {
-  const out = nfsProvisioner(nfs);
+  const out = nfsProvisioner(nfs, dev.platform);
   const deployment = only(out.component, Deployment);
   const container = deployment.spec!.template.spec!.containers[0]!;
   const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
@@ -36,7 +37,7 @@ describe('nfs-subdir-external-provisioner', () => {
 
   it('every object passes its kubernetes-models schema', () => {
     for (const nfs of [lab, kept]) {
-      for (const r of nfsProvisioner(nfs).component.resources) {
+      for (const r of nfsProvisioner(nfs, dev.platform).component.resources) {
         expect(r, `${r.kind} is a kubernetes-models instance`).toHaveProperty('validate');
         (r as unknown as { validate(): void }).validate();
       }
@@ -75,7 +76,7 @@ describe('nfs-subdir-external-provisioner', () => {
   it('one pinned v4.0.2 pod, replaced not rolled, with resources', () => {
     const { deployment, container } = parts(lab);
     expect(deployment.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
-    expect(container.image).toBe(nfsProvisionerImage);
+    expect(container.image).toBe(nfsProvisionerImage(dev.platform['nfs-provisioner']));
     expect(container.image).toMatch(/:v4\.0\.2$/);
     expect(container.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(container.resources?.limits?.memory).toBeDefined();
@@ -101,6 +102,6 @@ describe('nfs-subdir-external-provisioner', () => {
   });
 
   it('rejects a relative export path', () => {
-    expect(() => nfsProvisioner({ ...lab, path: 'srv/nfs' })).toThrow(RenderError);
+    expect(() => nfsProvisioner({ ...lab, path: 'srv/nfs' }, dev.platform)).toThrow(RenderError);
   });
 });

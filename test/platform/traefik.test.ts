@@ -9,6 +9,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { dev } from '../../environments/dev.ts';
 import { traefik, traefikImage, type TraefikInput } from '../../platform/traefik.ts';
 import { dashboardAuthSecretName } from '../../platform/traefik-dashboard.ts';
 import { RenderError, type Component, type ModelInstance, type Resource } from '../../render/types.ts';
@@ -22,6 +23,7 @@ const input: TraefikInput = {
   acme: { issuer: 'letsencrypt', caServer: 'https://acme-staging-v02.api.letsencrypt.org/directory' },
   email: 'ops@example.test',
   dashboardHost: 'traefik.example.test',
+  versions: dev.platform,
 };
 
 const out = traefik(input);
@@ -62,7 +64,7 @@ describe('traefik', () => {
 
   it('one replica, replaced with Recreate (acme.json is a single-writer file on RWO)', () => {
     expect(deployment.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
-    expect(container.image).toBe(traefikImage);
+    expect(container.image).toBe(traefikImage(dev.platform.traefik));
     expect(container.image).toMatch(/:v3\.7\.\d+$/);
   });
 
