@@ -9,7 +9,8 @@ import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import type { Environment } from '../../environments/types.ts';
 import type { PreviewTemplate } from '../../environments/preview.ts';
 import { RenderError } from '../types.ts';
-import { FORBIDDEN_KINDS, PREVIEW_LABEL } from './preview.ts';
+import { PREVIEW_LABEL } from './preview.ts';
+import { PREVIEW_KINDS } from './preview-confinement.ts';
 
 export const PREVIEWS_BRANCH = 'previews';
 export const PREVIEWS_PATH = 'rendered/previews';
@@ -39,10 +40,11 @@ export function previewApplicationSet(env: Environment, template: PreviewTemplat
       sourceRepos: [env.gitops.repoURL],
       destinations: [{ server: IN_CLUSTER, namespace: 'pr-*' }],
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-      namespaceResourceBlacklist: [...FORBIDDEN_KINDS]
-        .filter((k) => !k.startsWith('Cluster') && k !== 'CustomResourceDefinition')
+      // The same allowlist the preview render and publish enforce, now enforced by Argo CD too.
+      namespaceResourceWhitelist: [...PREVIEW_KINDS]
+        .filter((k) => k !== '/Namespace')
         .sort()
-        .map((kind) => ({ group: kind.startsWith('Role') ? 'rbac.authorization.k8s.io' : '', kind })),
+        .map((k) => ({ group: k.slice(0, k.indexOf('/')), kind: k.slice(k.indexOf('/') + 1) })),
       orphanedResources: { warn: true },
     },
   });
