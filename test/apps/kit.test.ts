@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../render/types.ts';
+import { renderError } from '../helpers/errors.ts';
 import { claim, configChecksum, configMap, httpProbes, image, sealedSecrets, secretRef, webWorkload, type WebWorkloadSpec } from '../../apps/kit/index.ts';
 import type { IngressFacts } from '../../platform/facts.ts';
 
@@ -26,15 +27,6 @@ function spec(over: Partial<WebWorkloadSpec> = {}): WebWorkloadSpec {
   };
 }
 
-function renderError(f: () => unknown): RenderError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RenderError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
-}
 
 describe('image', () => {
   it('accepts pinned versions of each scheme', () => {

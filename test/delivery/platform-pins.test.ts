@@ -15,23 +15,13 @@ import { PLATFORM, PLATFORM_PIN_SCHEMES, type PinGroup } from '../../render/deli
 import { changesTable, planPromotion, type PromotionOptions } from '../../render/delivery/promotion.ts';
 import { planRevert } from '../../render/delivery/revert.ts';
 import { formatVersions, parseVersions, type PinMap } from '../../render/delivery/versions-file.ts';
-import { RenderError } from '../../render/types.ts';
+import { renderError } from '../helpers/errors.ts';
 import { gitRepo, type Repo } from './git-repo.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const text = (env: string) => readFileSync(join(ROOT, 'environments', `${env}.versions.json`), 'utf8');
 const sorted = (keys: Iterable<string>) => [...keys].sort();
 
-/** The RenderError `f` throws (fails the test when it throws nothing or something else). */
-function renderError(f: () => unknown): RenderError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RenderError) return e;
-    throw e;
-  }
-  throw new Error('expected a RenderError');
-}
 
 describe('versions files: the platform section', () => {
   it('every platform pin has exactly one model release line, and every model pin a scheme', () => {

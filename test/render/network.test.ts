@@ -4,7 +4,8 @@ import { prod } from '../../environments/prod.ts';
 import { checkNetwork } from '../../platform/network.ts';
 import type { Environment } from '../../environments/types.ts';
 import { buildEnvironment } from '../../render/build.ts';
-import { RenderError } from '../../render/types.ts';
+import type { RenderError } from '../../render/types.ts';
+import { renderError } from '../helpers/errors.ts';
 
 function withChange(change: (e: Environment) => void): Environment {
   const env = structuredClone(dev);
@@ -12,15 +13,7 @@ function withChange(change: (e: Environment) => void): Environment {
   return env;
 }
 
-function errorOf(env: Environment): RenderError {
-  try {
-    buildEnvironment(env);
-  } catch (e) {
-    if (e instanceof RenderError) return e;
-    throw e;
-  }
-  throw new Error('expected a RenderError');
-}
+const errorOf = (env: Environment): RenderError => renderError(() => buildEnvironment(env));
 
 describe('cross-component network invariants', () => {
   it('accepts the real environments', () => {
