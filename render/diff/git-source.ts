@@ -7,6 +7,7 @@ import { UsageError } from '../commands/args.ts';
 import type { RenderedSide, SideObject } from './model.ts';
 
 const RENDERED = 'rendered/';
+const PREVIEWS = 'previews';
 
 function git(repoDir: string, args: string[], input?: Buffer): Buffer {
   const r = spawnSync('git', args, { cwd: repoDir, input, maxBuffer: 1 << 30 });
@@ -52,8 +53,9 @@ export function readRenderedAtRef(repoDir: string, ref: string, label = ref): Re
 /** `<env>/<component>/<file>.yaml` → its objects (one per document). */
 export function parseRenderedFile(relPath: string, text: string): SideObject[] {
   const [env, component, ...rest] = relPath.split('/');
-  // Files directly under rendered/ or rendered/<env>/ (indexes, READMEs) are not synced objects.
-  if (!env || !component || rest.length === 0) return [];
+  // Files directly under rendered/ or rendered/<env>/ (indexes, READMEs) are not synced objects,
+  // and rendered/previews/ holds pull request previews (published on their own branch), not an environment.
+  if (!env || !component || rest.length === 0 || env === PREVIEWS) return [];
   const result: SideObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {

@@ -144,3 +144,12 @@ describe('npm run diff', () => {
     await expect(run(['--base', 'HEAD', '--format', 'html'])).rejects.toThrow(/--format/);
   });
 });
+
+describe('pull request previews', () => {
+  it('are not an environment: rendered/previews/ never shows in the diff', () => {
+    const r = repo();
+    const a = r.commitRendered({ 'dev/web/configmap-a.yaml': configMap('a', 'web', { x: '1' }) }, 'a');
+    const b = r.commitRendered({ 'dev/web/configmap-a.yaml': configMap('a', 'web', { x: '1' }), 'previews/pr-1/configmap-a.yaml': configMap('a', 'pr-1', { x: '1' }) }, 'b');
+    expect(diffOf(r, a, b).envs).toEqual([]);
+  });
+});
