@@ -96,8 +96,7 @@ export function lintMigration(ctx: LintContext): Finding[] {
   let expiredLocal: Statement | undefined;
   let ddlWithoutTimeout: Statement | undefined;
   let ddlInTx = false;
-  // Columns this file adds NOT NULL (Django's AddField adds them with a default, then drops it).
-  const addedNotNull = new Set<string>();
+  const columns: FileColumns = { addedNotNull: new Set(), defaulted: new Set() };
 
   for (const st of ctx.statements) {
     const n = st.node;
@@ -172,14 +171,27 @@ export function lintMigration(ctx: LintContext): Finding[] {
         add('lint/drop-table', st, used ? `table ${t} is dropped while the running release uses it (its rows are lost too).` : `table ${t} is dropped; the running release does not use it (contract step).`, used ? 'error' : 'warning');
       }
     }
-    if (st.kind === 'AlterTableStmt') lintAlterTable(st, relName(n.relation), created, addedNotNull, ctx.usage, add);
+    if (st.kind === 'AlterTableStmt') lintAlterTable(st, relName(n.relation), created, columns, ctx.usage, add);
   }
   return findings;
 }
 
+/** `table.column` keys this file has acted on so far, in statement order. */
+interface FileColumns {
+  /** Added NOT NULL (Django's AddField adds them with a default, then drops it). */
+  addedNotNull: Set<string>;
+  /** Given a non-null default: INSERTs that omit the column still get a value, so SET NOT NULL keeps them working. */
+  defaulted: Set<string>;
+}
+
+/** DROP DEFAULT, or SET DEFAULT NULL, which is the same thing. */
+function dropsDefault(cmd: Ast): boolean {
+  return !cmd.def || obj(obj(cmd.def)?.A_Const)?.isnull === true;
+}
+
 type Add = (rule: RuleId & keyof typeof RULES, st: Statement | undefined, message: string, severity?: 'error' | 'warning') => void;
 
-function lintAlterTable(st: Statement, table: string | undefined, created: Set<string>, addedNotNull: Set<string>, usage: QueryUsage, add: Add): void {
+function lintAlterTable(st: Statement, table: string | undefined, created: Set<string>, columns: FileColumns, usage: QueryUsage, add: Add): void {
   if (!table || created.has(table)) return;
   for (const item of list(st.node.cmds)) {
     const cmd = obj(item.AlterTableCmd);
@@ -199,21 +211,25 @@ function lintAlterTable(st: Statement, table: string | undefined, created: Set<s
       const gen = has('CONSTR_GENERATED');
       if (gen && str(gen.generated_kind) !== 'v')
         add('lint/stored-generated-column', st, `${table}.${col} is a STORED generated column: every existing row is rewritten.`);
+      if (dflt && !obj(obj(dflt.raw_expr)?.A_Const)?.isnull) columns.defaulted.add(`${table}.${col}`);
       const vol = dflt ? volatileCall(dflt.raw_expr) : undefined;
       if (vol) add('lint/volatile-default', st, `${table}.${col} DEFAULT ${vol}() is volatile: every existing row is rewritten.`);
       if (has('CONSTR_NOTNULL') || has('CONSTR_PRIMARY')) {
-        addedNotNull.add(`${table}.${col}`);
+        columns.addedNotNull.add(`${table}.${col}`);
         if (!dflt && !gen && !has('CONSTR_IDENTITY') && !SERIAL_TYPES.has(typeName))
           add('lint/not-null-relied-on', st, `${table}.${col} is NOT NULL with no default: it fails on existing rows, and the running release's INSERTs do not set it.`);
       }
-    } else if (sub === 'AT_ColumnDefault' && !cmd.def && column) {
+    } else if (sub === 'AT_ColumnDefault' && column && !dropsDefault(cmd)) {
+      columns.defaulted.add(`${table}.${column}`);
+    } else if (sub === 'AT_ColumnDefault' && column) {
       const key = `${table}.${column}`;
-      if (addedNotNull.has(key))
+      columns.defaulted.delete(key);
+      if (columns.addedNotNull.has(key))
         add('lint/drop-default-relied-on', st, `${key} was added NOT NULL with a default that is dropped here: the running release's INSERTs, which do not know the column, fail.`);
       else if (insertOmits(usage, table, column))
         add('lint/drop-default-relied-on', st, `the running release inserts into ${table} without ${column}; it relied on this default.`);
     } else if (sub === 'AT_SetNotNull' && column) {
-      if (insertOmits(usage, table, column))
+      if (insertOmits(usage, table, column) && !columns.defaulted.has(`${table}.${column}`))
         add('lint/not-null-relied-on', st, `the running release inserts into ${table} without ${column}; SET NOT NULL makes those INSERTs fail unless a default remains.`);
     } else if (sub === 'AT_AlterColumnType' && column) {
       add('lint/column-type-change', st, `${table}.${column} changes type; the dynamic check tells whether the table is rewritten.`, 'warning');
