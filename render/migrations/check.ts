@@ -56,13 +56,18 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
     const admin = await server.connect();
     try {
       await admin.query(`CREATE DATABASE ${dbName}`);
+      // The Job passes its lock_timeout as a connection default (PGOPTIONS), so a migration's
+      // `RESET lock_timeout` returns to it, not to 0: reproduce that with a database default.
+      if (input.runnerLockTimeout) {
+        await admin.query(`ALTER DATABASE ${dbName} SET lock_timeout = '${input.runnerLockTimeout.replace(/'/g, "''")}'`);
+      }
       const client = await server.connect(dbName);
       try {
         const session = new DynamicSession(client, usage, input.previousQueries);
         notes.push(...(await session.prepare(input.baseSchema, input.givenSql)));
         for (const [i, m] of input.migrations.entries()) {
           if (!parsed[i].length) break;
-          const r = await session.applyMigration(m, parsed[i], input.runnerLockTimeout);
+          const r = await session.applyMigration(m, parsed[i]);
           results[i].findings.push(...r.findings);
           results[i].trace = r.trace;
           results[i].dynamicMs = Math.round(r.ms);

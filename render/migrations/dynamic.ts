@@ -132,7 +132,7 @@ export class DynamicSession {
     return out;
   }
 
-  async applyMigration(m: MigrationSource, statements: Statement[], runnerLockTimeout: string | undefined): Promise<DynamicMigrationResult> {
+  async applyMigration(m: MigrationSource, statements: Statement[]): Promise<DynamicMigrationResult> {
     const t0 = performance.now();
     const c = this.client;
     const findings: Finding[] = [];
@@ -140,9 +140,9 @@ export class DynamicSession {
     const add = (rule: keyof typeof RULES, st: Statement | undefined, message: string, severity: 'error' | 'warning' = 'error') =>
       findings.push({ rule, severity, migration: m.name, statement: st && { index: st.index, line: st.line, sql: st.sql }, message, fix: RULES[rule].fix });
 
-    // Each migration runs in a fresh runner session: only the runner's own default is in force.
+    // Each migration runs in a fresh runner session: only the runner's own default (set on the
+    // database by check.ts, as the Job sets it per connection) is in force.
     await c.query('RESET ALL');
-    if (runnerLockTimeout) await c.query(`SET lock_timeout = '${runnerLockTimeout.replace(/'/g, "''")}'`);
     const before = await this.tables();
     const byOid = new Map([...before].map(([name, s]) => [s.oid, name]));
     const dataBefore = await this.checksums(before.keys());

@@ -58,6 +58,8 @@ export const CASES: Case[] = [
   { name: 'lock_timeout set to 0', rule: 'lint/lock-timeout-disabled', sql: `SET lock_timeout = 0;\n${ADD}`, verdict: 'unsafe', errors: ['lint/lock-timeout-disabled', NO_TIMEOUT], runnerLockTimeout: '5s' },
   { name: 'lock_timeout set to 2s (twin)', rule: 'lint/lock-timeout-disabled', twinOf: 'lock_timeout set to 0', sql: `SET lock_timeout = '2s';\n${ADD}`, verdict: 'safe', errors: [], runnerLockTimeout: '5s' },
   { name: 'lock_timeout reset to the server default', rule: 'lint/lock-timeout-disabled', sql: `RESET lock_timeout;\n${ADD}`, verdict: 'unsafe', errors: ['lint/lock-timeout-disabled', NO_TIMEOUT, SQUAWK_TIMEOUT], runnerLockTimeout: null },
+  // The Job sets its timeout per connection (PGOPTIONS): RESET goes back to it, not to 0.
+  { name: 'lock_timeout reset under the runner\'s timeout (twin)', rule: 'lint/lock-timeout-disabled', twinOf: 'lock_timeout reset to the server default', sql: `RESET lock_timeout;\n${ADD}`, verdict: 'safe', errors: [], runnerLockTimeout: '5s' },
   { name: 'SET LOCAL ended by COMMIT', rule: 'lint/lock-timeout-expired', sql: `BEGIN;\nSET LOCAL lock_timeout = '2s';\nCOMMIT;\n${ADD}`, verdict: 'unsafe', errors: ['lint/lock-timeout-expired', NO_TIMEOUT], runnerLockTimeout: null },
   { name: 'SET LOCAL in the DDL transaction (twin)', rule: 'lint/lock-timeout-expired', twinOf: 'SET LOCAL ended by COMMIT', sql: `BEGIN;\nSET LOCAL lock_timeout = '2s';\n${ADD}\nCOMMIT;`, verdict: 'safe', errors: [], runnerLockTimeout: null },
   { name: 'SET LOCAL outside a transaction', rule: 'lint/lock-timeout-expired', sql: `SET LOCAL lock_timeout = '2s';\n${ADD}`, verdict: 'unsafe', errors: ['lint/lock-timeout-expired', NO_TIMEOUT], runnerLockTimeout: null },
