@@ -1,8 +1,9 @@
 import type { Environment } from './types.ts';
+import { pinnedValues } from './pinned.ts';
 // Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
 import versions from './dev.versions.json' with { type: 'json' };
 
-const pins = versions.apps;
+const pinned = pinnedValues(versions.apps);
 
 // The Hyper-V lab cluster of the Sound-Buzz write-up: kubeadm on 172.16.0.150–153.
 export const dev: Environment = {
@@ -35,16 +36,10 @@ export const dev: Environment = {
   platform: versions.platform,
   strictPolicy: false,
   apps: {
-    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },
-    'sound-buzz': { version: pins['sound-buzz'].navidrome, volumes: { data: '500Mi', music: '20Gi' } },
+    hello: { ...pinned.hello, replicas: 2 },
+    'sound-buzz': { ...pinned['sound-buzz'], volumes: { data: '500Mi', music: '20Gi' } },
     'django-web': {
-      images: {
-        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: pins['django-web'].public },
-        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: pins['django-web'].api },
-      },
-      postgres: pins['django-web'].postgres,
-      redis: pins['django-web'].redis,
-      migration: pins['django-web'].migration,
+      ...pinned['django-web'],
       replicas: { public: 2, api: 2 },
       autoscale: { maxReplicas: 4, cpuPercent: 60 },
       webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
@@ -57,13 +52,13 @@ export const dev: Environment = {
       backup: { schedule: '30 2 * * *', timeZone: 'Europe/Paris', keep: 3, volumeSize: '256Mi' },
     },
     wordpress: {
-      images: { wordpress: pins.wordpress.wordpress, mysql: pins.wordpress.mysql, phpMyAdmin: pins.wordpress.phpMyAdmin },
+      ...pinned.wordpress,
       volumes: { wordpress: '1Gi', mysql: '2Gi', phpMyAdmin: '100Mi' },
       replicas: 1,
       phpMyAdmin: true,
     },
     monitoring: {
-      images: { influxdb: pins.monitoring.influxdb, telegraf: pins.monitoring.telegraf, grafana: pins.monitoring.grafana },
+      ...pinned.monitoring,
       volumes: { influxdb: '2Gi', grafana: '1Gi' },
       interval: '10s',
     },

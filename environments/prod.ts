@@ -1,8 +1,9 @@
 import type { Environment } from './types.ts';
+import { pinnedValues } from './pinned.ts';
 // Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
 import versions from './prod.versions.json' with { type: 'json' };
 
-const pins = versions.apps;
+const pinned = pinnedValues(versions.apps);
 
 // Production: same shape as the lab on its own segment, real certificates, data kept.
 export const prod: Environment = {
@@ -35,16 +36,10 @@ export const prod: Environment = {
   platform: versions.platform,
   strictPolicy: true,
   apps: {
-    hello: { replicas: 2, image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },
-    'sound-buzz': { version: pins['sound-buzz'].navidrome, volumes: { data: '1Gi', music: '50Gi' } },
+    hello: { ...pinned.hello, replicas: 2 },
+    'sound-buzz': { ...pinned['sound-buzz'], volumes: { data: '1Gi', music: '50Gi' } },
     'django-web': {
-      images: {
-        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: pins['django-web'].public },
-        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: pins['django-web'].api },
-      },
-      postgres: pins['django-web'].postgres,
-      redis: pins['django-web'].redis,
-      migration: pins['django-web'].migration,
+      ...pinned['django-web'],
       replicas: { public: 3, api: 3 },
       autoscale: { maxReplicas: 10, cpuPercent: 60 },
       webSize: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
@@ -58,14 +53,14 @@ export const prod: Environment = {
       backup: { schedule: '30 2 * * *', timeZone: 'Europe/Paris', keep: 14, volumeSize: '2Gi' },
     },
     wordpress: {
-      images: { wordpress: pins.wordpress.wordpress, mysql: pins.wordpress.mysql, phpMyAdmin: pins.wordpress.phpMyAdmin },
+      ...pinned.wordpress,
       volumes: { wordpress: '5Gi', mysql: '10Gi', phpMyAdmin: '100Mi' },
       replicas: 2,
       // No database UI on the public production edge; use `kubectl port-forward` to MySQL instead.
       phpMyAdmin: false,
     },
     monitoring: {
-      images: { influxdb: pins.monitoring.influxdb, telegraf: pins.monitoring.telegraf, grafana: pins.monitoring.grafana },
+      ...pinned.monitoring,
       volumes: { influxdb: '20Gi', grafana: '2Gi' },
       interval: '10s',
     },
