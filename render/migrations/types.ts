@@ -23,6 +23,8 @@ export interface Finding {
   statement?: StatementRef;
   message: string;
   fix: string;
+  /** A static finding the dynamic proof refuted: why, and the trace of the statement that shows it. */
+  downgraded?: { reason: string; trace: StatementTrace };
 }
 
 /** What the dynamic check observed while one statement ran. */

@@ -33,11 +33,19 @@ function input(sql: string, runnerLockTimeout: string | null | undefined, prior:
 }
 
 /** Rules that never make a migration unsafe: a case that reports them and a twin that does not is enough. */
-const WARNING_ONLY = new Set(['lint/column-type-change', 'dynamic/values-changed', 'dynamic/query-invalid-before', 'dynamic/seed-skipped']);
+const WARNING_ONLY = new Set(['lint/column-type-change', 'lint/no-statements', 'dynamic/values-changed', 'dynamic/query-invalid-before', 'dynamic/seed-skipped']);
+/** Rules about the app's history (lock, queries.sql, the base ref), not one migration: test/migrations/history.test.ts and cli.test.ts. */
+const HISTORY = 'judges the app\'s files and history, not a migration on a schema; tested in history.test.ts and cli.test.ts';
 /** Rules no migration case can show, with the reason; each is tested elsewhere in this file. */
 const NOT_CASE_DRIVEN: Record<string, string> = {
   'dynamic/server-version':
     'compares the server the proof runs on with --pg-version, whatever the migration; tested in "the server the proof runs on"',
+  'dynamic/not-proven': 'needs a sequence in which an earlier migration fails; tested in "dynamic trace"',
+  'gate/queries-missing': HISTORY,
+  'gate/running-release-unchecked': HISTORY,
+  'gate/applied-migration-changed': HISTORY,
+  'gate/applied-migration-deleted': HISTORY,
+  'gate/migration-not-locked': HISTORY,
 };
 
 const byName = new Map(CASES.map((c) => [c.name, c]));
@@ -140,6 +148,41 @@ describe('dynamic trace', () => {
     i.migrations.push({ name: '0003_next', sql: 'ALTER TABLE garage RENAME COLUMN nom TO name;' });
     const report = await checkMigrations(i, { server });
     expect(report.migrations.map((m) => m.verdict)).toEqual(['safe', 'unsafe']);
+  });
+
+  it('a migration with no statement (RunPython) does not end the proof: later ones are still checked', async () => {
+    const i = input('-- RunPython: forwards_func (no SQL)\n', undefined);
+    i.migrations.push({ name: '0003_purge', sql: 'DELETE FROM voiture;' });
+    const report = await checkMigrations(i, { server });
+    expect(report.migrations.map((m) => m.verdict)).toEqual(['safe', 'unsafe']);
+    expect(report.migrations[1].findings.map((f) => f.rule)).toContain('dynamic/rows-lost');
+    expect(report.verdict).toBe('unsafe');
+  });
+
+  it('a migration after one that failed to apply is marked not proven', async () => {
+    const i = input('ALTER TABLE garage DROP COLUMN adresse;', undefined);
+    i.migrations.push({ name: '0003_next', sql: 'ALTER TABLE garage ADD COLUMN a integer;' });
+    const report = await checkMigrations(i, { server });
+    expect(report.migrations[1].findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['warning dynamic/not-proven']);
+    expect(report.verdict).toBe('unsafe');
+  });
+
+  it('a downgraded static finding carries the trace that refutes it', async () => {
+    const created = await checkMigrations(input('CREATE TABLE piece (id bigint PRIMARY KEY, voiture_id bigint);\nCREATE INDEX piece_voiture ON piece (voiture_id);', undefined), { server });
+    const index = created.migrations[0].findings.find((f) => f.rule === 'squawk/require-concurrent-index-creation');
+    expect(index?.severity).toBe('warning');
+    expect(index?.message).toMatch(/^downgraded — piece was created in this migration \(line 1\): no rows, no concurrent readers; trace: line 2 /);
+    expect(index?.downgraded?.trace.line).toBe(2);
+    const viaCheck = await checkMigrations(
+      input('ALTER TABLE garage ALTER COLUMN places SET NOT NULL;', undefined, { schema: 'ALTER TABLE garage ADD CONSTRAINT garage_places_nn CHECK (places IS NOT NULL);', queries: PREVIOUS_QUERIES.map((q) => q.replace('(nom) VALUES ($1)', '(nom, places) VALUES ($1, 3)')) }),
+      { server },
+    );
+    const notNull = viaCheck.migrations[0].findings.find((f) => f.rule === 'squawk/adding-not-nullable-field');
+    expect(notNull?.message).toMatch(/downgraded — no scan and no rewrite: 0 of 200 rows of garage read under AccessExclusiveLock/);
+    expect(notNull?.message).toMatch(/lock_timeout 5s/);
+    // an index on a pre-existing table scans it: the finding stands
+    const scanned = await checkMigrations(input('CREATE INDEX voiture_annee ON voiture (annee);', undefined), { server });
+    expect(scanned.migrations[0].findings.find((f) => f.rule === 'squawk/require-concurrent-index-creation')?.severity).toBe('error');
   });
 
   it('runs static lint only when asked', async () => {
