@@ -45,7 +45,7 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
     results.push({ name: m.name, verdict: 'safe', findings, trace: [] });
   }
 
-  const notes: Finding[] = [];
+  const notes: Finding[] = [...(input.gate ?? [])];
   let engine: CheckReport['engine'];
   if (input.dynamic && input.migrations.length) {
     const server = options.server ?? (await startServer());
@@ -114,6 +114,7 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
     notes,
     engine,
     totalMs: Math.round(performance.now() - t0),
-    advice: verdict === 'unsafe' ? SPLIT_ADVICE : undefined,
+    // How to split applies to an unsafe migration, not to a history problem (lock, queries.sql).
+    advice: results.some((r) => r.verdict === 'unsafe') ? SPLIT_ADVICE : undefined,
   };
 }

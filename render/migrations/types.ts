@@ -72,6 +72,8 @@ export interface CheckInput {
   runnerLockTimeout?: string;
   /** Run the dynamic proof on a throwaway server (off = static lint only). */
   dynamic: boolean;
+  /** Findings about the app's files and history (lock, queries.sql), reported as notes. */
+  gate?: Finding[];
 }
 
 export interface EngineInfo {
