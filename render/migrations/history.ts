@@ -106,7 +106,16 @@ function lockState(root: string, app: string, pins: EnvironmentPin[]): LockState
       problems.push(finding('gate/applied-migration-changed', name, `apps/${app}/migrations/${name}.sql was applied with checksum ${sum.slice(0, 19)}…, the file now has ${migrationChecksum(sql).slice(0, 19)}…: it was edited after it was applied.`));
   }
   const top = highestPin(pins);
-  const missing = top === undefined ? [] : history.filter((m) => m.name <= top && !(m.name in lock)).map((m) => m.name);
+  const unlocked = top === undefined ? [] : history.filter((m) => m.name <= top && !(m.name in lock)).map((m) => m.name);
+  // A file that sorts below an applied one would be taken for part of the applied schema and never
+  // proven (and the Job would apply it out of order): Flyway refuses these too.
+  const lastLocked = Object.keys(lock).sort().at(-1);
+  const missing: string[] = [];
+  for (const name of unlocked) {
+    if (lastLocked !== undefined && name < lastLocked)
+      problems.push(finding('gate/migration-out-of-order', name, `apps/${app}/migrations/${name}.sql sorts before ${lastLocked}, which is already applied: it would never be checked, and would run out of order.`));
+    else missing.push(name);
+  }
   return { lock, problems, missing };
 }
 

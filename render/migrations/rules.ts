@@ -145,6 +145,10 @@ export const RULES = {
     summary: 'a migration that is already applied was deleted or renamed',
     fix: 'Restore the file under its name; undo a change with a new migration.',
   },
+  'gate/migration-out-of-order': {
+    summary: 'a new migration sorts before one that is already applied',
+    fix: 'Number it after the last migration (rename NNNN_ to the next free number).',
+  },
   'gate/migration-not-locked': {
     summary: 'an environment pins a migration whose checksum is not recorded in apps/<app>/migrations.lock.json',
     fix: 'Run `npm run migrations -- lock <app>` and commit apps/<app>/migrations.lock.json with the pin change.',

@@ -58,6 +58,14 @@ describe('migrations.lock.json: checksums of applied migrations', () => {
     expect(checkLock(root, 'demo', pins('0001_a'))).toEqual([]);
   });
 
+  it('a new migration numbered below an applied one: error, it would pass for applied and never be proven', () => {
+    updateLock(root, 'demo', pins('0001_a', '0003_c'));
+    writeFileSync(file('0002_b_purge'), 'DELETE FROM a;\n');
+    const found = checkLock(root, 'demo', pins('0001_a', '0003_c'));
+    expect(found.map((f) => `${f.rule} ${f.migration}`)).toEqual(['gate/migration-out-of-order 0002_b_purge']);
+    expect(rules(updateLock(root, 'demo', pins('0003_c')).problems)).toEqual(['gate/migration-out-of-order']);
+  });
+
   it('a malformed lock is an error naming the file and the entry', () => {
     writeFileSync(join(root, 'apps', 'demo', 'migrations.lock.json'), '{"0001_a": "md5:x"}');
     const found = checkLock(root, 'demo', pins('0001_a'));
