@@ -90,6 +90,13 @@ describe('npm run migrations -- check', () => {
     expect(cli('--base-schema', 'base.sql', '--format', 'markdown', '0002_rename.sql').code).toBe(1);
   });
 
+  it('the committed lock records every pinned django-web migration (`migrations lock` has nothing to add)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'migrations', 'lock'], { encoding: 'utf8', cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('apps/django-web/migrations.lock.json: up to date\n');
+  });
+
   it('checks every app with migrations with --all', () => {
     const r = cli('--all', '--static', '--format', 'json');
     expect(r.code, r.stderr).toBe(0);
