@@ -11,13 +11,16 @@ import { checkMigrations } from '../migrations/check.ts';
 import { splitQueryLines } from '../migrations/queries.ts';
 import { appMigrationsDir, readMigrations, readQueries, splitAtPins, type EnvironmentPin } from '../migrations/repo.ts';
 import { toJson, toMarkdown, toText, type ReportBundle } from '../migrations/report.ts';
+import { checkChangesSince, checkLock, checkQueriesFile, LOCK_FILE, updateLock } from '../migrations/history.ts';
 import { readdirSync } from 'node:fs';
-import type { CheckInput, CheckReport, MigrationSource } from '../migrations/types.ts';
+import type { CheckInput, CheckReport, Finding, MigrationSource } from '../migrations/types.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_PG_VERSION = 16;
 
 const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
+       npm run migrations -- lock [<app>...]   record the checksums of pinned migrations
+                             in apps/<app>/${LOCK_FILE} (all apps with migrations by default)
   <app>                      apps/<app>/migrations: checks the migrations after the one the
                              environment furthest behind (prod) pins, against apps/<app>/queries.sql
   <file.sql>...              plain SQL files, applied in the order given
@@ -32,9 +35,11 @@ const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
   --format text|json|markdown
   --output <file>            write the report to a file instead of stdout
   --exit-zero                report only: exit 0 even when unsafe (the gate runs elsewhere)
-  --changed-since <git-ref>  skip (exit 0) when no apps/*/migrations/ file or apps/*/queries.sql
-                             changed between <git-ref> and HEAD of the repository in the current
-                             directory; CI's required check runs on every PR this way
+  --changed-since <git-ref>  skip (exit 0) when no apps/*/migrations/ file, apps/*/queries.sql or
+                             apps/*/${LOCK_FILE} changed between <git-ref> and HEAD of the
+                             repository in the current directory; fail when a migration that
+                             existed at <git-ref> was edited or deleted, a lock entry rewritten or
+                             queries.sql deleted; CI's required check runs on every PR this way
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -43,7 +48,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (sub !== 'check') throw new UsageError(`migrations: unknown subcommand "${sub ?? ''}" (expected: check)\n${USAGE}`);
+  if (sub === 'lock') return lock(rest);
+  if (sub !== 'check') throw new UsageError(`migrations: unknown subcommand "${sub ?? ''}" (expected: check, lock)\n${USAGE}`);
   const { values, positionals } = parse(
     'migrations check',
     rest,
@@ -75,7 +81,19 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isInteger(pgVersion) || pgVersion < 10) throw new UsageError(`migrations check: --pg-version must be a major version such as 15, got "${values['pg-version']}"`);
   }
   const changedSince = values['changed-since'];
-  if (changedSince !== undefined && migrationChangesSince(changedSince).length === 0) {
+  // First: a bad ref is a usage error before anything else runs git with it.
+  const changedInputs = changedSince === undefined ? undefined : migrationChangesSince(changedSince);
+  // The history of every app checked (lock, queries.sql), and what the PR does to it: cheap, so
+  // always, also when no migration input changed (a pin raised without its lock entry).
+  const gate = new Map<string, Finding[]>();
+  for (const app of targets.filter((p) => !p.endsWith('.sql'))) {
+    if (!existsSync(appMigrationsDir(ROOT, app))) continue;
+    const queriesGiven = values['previous-queries'] !== undefined;
+    gate.set(app, [...checkLock(ROOT, app, pinsOf(app)), ...(queriesGiven ? [] : checkQueriesFile(app, readQueries(ROOT, app)))]);
+  }
+  const sinceRef = changedSince === undefined ? [] : checkChangesSince(process.cwd(), changedSince);
+  const gateErrors = [...[...gate.values()].flat(), ...sinceRef].some((f) => f.severity === 'error');
+  if (changedSince !== undefined && !gateErrors && changedInputs?.length === 0) {
     writeReport(noChangesReport(format, changedSince), values.output);
     return 0;
   }
@@ -112,6 +130,7 @@ export async function run(args: string[]): Promise<number> {
       previousQueries: queries ? splitQueryLines(queries) : [],
       pgVersion: pgVersion ?? postgresMajorOf(app) ?? DEFAULT_PG_VERSION,
       runnerLockTimeout: values['lock-timeout'] ?? MIGRATION_LOCK_TIMEOUT,
+      gate: gate.get(app),
     });
   }
   if (files.length) {
@@ -130,6 +149,10 @@ export async function run(args: string[]): Promise<number> {
 
   const checks: CheckReport[] = [];
   for (const input of inputs) checks.push(await checkMigrations(input));
+  if (sinceRef.length) {
+    const verdict = sinceRef.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
+    checks.push({ subject: `changes since ${changedSince}`, verdict, migrations: [], notes: sinceRef, totalMs: 0 });
+  }
   const bundle: ReportBundle = { verdict: checks.some((c) => c.verdict === 'unsafe') ? 'unsafe' : 'safe', checks };
   const report = format === 'json' ? toJson(bundle) : format === 'markdown' ? toMarkdown(bundle) : toText(bundle);
   writeReport(report, values.output);
@@ -143,8 +166,8 @@ function writeReport(report: string, output: string | undefined): void {
   } else process.stdout.write(report);
 }
 
-/** What can make a pending migration unsafe: the migrations themselves and the release's queries. */
-const MIGRATION_INPUT = /^apps\/[^/]+\/(migrations\/.+|queries\.sql)$/;
+/** What can make a pending migration unsafe: the migrations themselves, the release's queries, the lock. */
+const MIGRATION_INPUT = /^apps\/[^/]+\/(migrations\/.+|queries\.sql|migrations\.lock\.json)$/;
 
 /**
  * Migration inputs changed between `ref` and HEAD (committed trees only, like the PR merge commit
@@ -197,6 +220,21 @@ function postgresMajorOf(app: string): number | undefined {
     .map((e) => (typeof e.values.postgres === 'string' ? Number.parseInt(e.values.postgres, 10) : NaN))
     .filter((n) => Number.isInteger(n));
   return majors.length ? Math.min(...majors) : undefined;
+}
+
+/** `migrations lock [<app>...]`: adds the checksums of newly pinned migrations, never rewrites one. */
+function lock(args: string[]): number {
+  const { positionals } = parse('migrations lock', args, {}, true);
+  const apps = positionals.length ? positionals : appsWithMigrations();
+  let failed = false;
+  for (const app of apps) {
+    if (!existsSync(appMigrationsDir(ROOT, app))) throw new UsageError(`migrations lock: "${app}" is not an app with apps/${app}/migrations`);
+    const { added, problems } = updateLock(ROOT, app, pinsOf(app));
+    for (const p of problems) process.stderr.write(`error: ${app}: ${p.rule}: ${p.message}\n`);
+    if (problems.length) failed = true;
+    else process.stdout.write(added.length ? `apps/${app}/${LOCK_FILE}: recorded ${added.join(', ')}\n` : `apps/${app}/${LOCK_FILE}: up to date\n`);
+  }
+  return failed ? 1 : 0;
 }
 
 function appsWithMigrations(): string[] {

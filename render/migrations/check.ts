@@ -8,6 +8,7 @@ import { lintMigration } from './lint.ts';
 import { runSquawk } from './squawk.ts';
 import { DynamicSession } from './dynamic.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { downgradeRefuted } from './downgrade.ts';
 
 export interface CheckOptions {
   /** Reuse a running server (tests); otherwise one is started and stopped. */
@@ -20,25 +21,31 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
   const t0 = performance.now();
   const usage = await analyseQueries(input.previousQueries);
   const results: MigrationResult[] = [];
-  const parsed: Statement[][] = [];
+  /** undefined: the file does not parse, so neither it nor anything after it can be applied. */
+  const parsed: (Statement[] | undefined)[] = [];
   for (const m of input.migrations) {
     let statements: Statement[] = [];
     const findings: Finding[] = [];
+    let parses = true;
     try {
       statements = await splitStatements(m.sql);
     } catch (e) {
+      parses = false;
       const line = e instanceof SqlParseError ? e.line : 1;
       findings.push({ rule: 'lint/parse-error', severity: 'error', migration: m.name, statement: { index: 0, line, sql: '' }, message: (e as Error).message, fix: RULES['lint/parse-error'].fix });
+    }
+    if (parses && !statements.length) {
+      findings.push({ rule: 'lint/no-statements', severity: 'warning', migration: m.name, message: 'no SQL statement (what `sqlmigrate` prints for RunPython): nothing to prove here, the next migrations are still proven; data changes made in Python are not checked.', fix: RULES['lint/no-statements'].fix });
     }
     if (statements.length) {
       findings.push(...runSquawk(m, statements, input));
       findings.push(...lintMigration({ migration: m, statements, usage, runnerLockTimeout: input.runnerLockTimeout }));
     }
-    parsed.push(statements);
+    parsed.push(parses ? statements : undefined);
     results.push({ name: m.name, verdict: 'safe', findings, trace: [] });
   }
 
-  const notes: Finding[] = [];
+  const notes: Finding[] = [...(input.gate ?? [])];
   let engine: CheckReport['engine'];
   if (input.dynamic && input.migrations.length) {
     const server = options.server ?? (await startServer());
@@ -65,13 +72,25 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
       try {
         const session = new DynamicSession(client, usage, input.previousQueries);
         notes.push(...(await session.prepare(input.baseSchema, input.givenSql)));
+        let stoppedAt: { name: string; why: string } | undefined;
         for (const [i, m] of input.migrations.entries()) {
-          if (!parsed[i].length) break;
-          const r = await session.applyMigration(m, parsed[i]);
+          const statements = parsed[i];
+          if (stoppedAt !== undefined) {
+            results[i].findings.push({ rule: 'dynamic/not-proven', severity: 'warning', migration: m.name, message: `not applied on the server: ${stoppedAt.name} did not ${stoppedAt.why}.`, fix: RULES['dynamic/not-proven'].fix });
+            continue;
+          }
+          if (!statements) {
+            stoppedAt = { name: m.name, why: 'parse' };
+            continue;
+          }
+          // A migration with no statement (RunPython) changes nothing the server can see: go on.
+          if (!statements.length) continue;
+          const r = await session.applyMigration(m, statements);
           results[i].findings.push(...r.findings);
           results[i].trace = r.trace;
           results[i].dynamicMs = Math.round(r.ms);
-          if (!r.applied) break;
+          downgradeRefuted(results[i].findings, { statements, trace: r.trace, rowsBefore: r.rowsBefore, applied: r.applied });
+          if (!r.applied) stoppedAt = { name: m.name, why: 'apply' };
         }
       } finally {
         await client.end();
@@ -87,7 +106,7 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
     r.findings.sort((a, b) => (a.statement?.index ?? 1e9) - (b.statement?.index ?? 1e9) || a.rule.localeCompare(b.rule));
     r.verdict = r.findings.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
   }
-  const verdict = results.some((r) => r.verdict === 'unsafe') ? 'unsafe' : 'safe';
+  const verdict = results.some((r) => r.verdict === 'unsafe') || notes.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
   return {
     subject: input.subject,
     verdict,
@@ -95,6 +114,7 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
     notes,
     engine,
     totalMs: Math.round(performance.now() - t0),
-    advice: verdict === 'unsafe' ? SPLIT_ADVICE : undefined,
+    // How to split applies to an unsafe migration, not to a history problem (lock, queries.sql).
+    advice: results.some((r) => r.verdict === 'unsafe') ? SPLIT_ADVICE : undefined,
   };
 }

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { Finding, MigrationSource, StatementTrace } from './types.ts';
 import { RULES } from './rules.ts';
-import type { QueryUsage } from './queries.ts';
+import { parameterColumns, type ParameterColumn, type QueryUsage } from './queries.ts';
 import { isConcurrent, str, type Statement } from './statements.ts';
 import { seed } from './seed.ts';
 
@@ -24,9 +24,12 @@ export interface DynamicMigrationResult {
   ms: number;
   /** False when a statement failed: later migrations are not applied. */
   applied: boolean;
+  /** Rows of each table that existed before the migration (what a "no scan" trace is measured against). */
+  rowsBefore: Map<string, number>;
 }
 
 const qi = (id: string) => `"${id.replace(/"/g, '""')}"`;
+const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 export class DynamicSession {
   readonly client: pg.Client;
@@ -34,6 +37,11 @@ export class DynamicSession {
   private readonly queries: string[];
   /** Queries of the running release that worked on the previous schema (the contract to keep). */
   private baseline: string[] = [];
+  /**
+   * The enum label replayed for each enum parameter type, chosen once on the previous schema: the
+   * running release keeps sending the labels it knows, so a renamed label must break the replay.
+   */
+  private readonly enumLabels = new Map<string, string | undefined>();
 
   constructor(client: pg.Client, usage: QueryUsage, queries: string[]) {
     this.client = client;
@@ -119,7 +127,10 @@ export class DynamicSession {
         await c.query(`PREPARE replay_${i} AS ${sql}`);
         const p = await c.query<{ types: string[] | null }>(`SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = $1`, [`replay_${i}`]);
         const types = p.rows[0]?.types ?? [];
-        const args = types.length ? `(${types.map(sampleValue).join(', ')})` : '';
+        const columns = types.length ? await parameterColumns(sql) : new Map<number, ParameterColumn>();
+        const values: string[] = [];
+        for (const [k, type] of types.entries()) values.push(await this.parameterValue(type, columns.get(k + 1)));
+        const args = values.length ? `(${values.join(', ')})` : '';
         await c.query(`EXECUTE replay_${i}${args}`);
         out.push(undefined);
       } catch (e) {
@@ -130,6 +141,45 @@ export class DynamicSession {
     await c.query('ROLLBACK');
     await c.query('DEALLOCATE ALL');
     return out;
+  }
+
+  /**
+   * A value for one parameter, as an EXECUTE argument (a constant: a subquery is not allowed
+   * there). A column with a foreign key gets a value its referenced table has, so that a valid
+   * foreign key does not read as a break; enums get a real label, domains their base type's sample.
+   */
+  private async parameterValue(type: string, column: ParameterColumn | undefined): Promise<string> {
+    const c = this.client;
+    if (column) {
+      const fk = await c.query<{ reftable: string; refcol: string }>(
+        `SELECT fk.confrelid::regclass::text AS reftable, fa.attname AS refcol FROM pg_constraint fk
+         JOIN pg_attribute a ON a.attrelid = fk.conrelid AND a.attnum = fk.conkey[1]
+         JOIN pg_attribute fa ON fa.attrelid = fk.confrelid AND fa.attnum = fk.confkey[1]
+         WHERE fk.contype = 'f' AND array_length(fk.conkey, 1) = 1 AND fk.conrelid = to_regclass($1) AND a.attname = $2
+         ORDER BY fk.conname LIMIT 1`,
+        [qi(column.table), column.column],
+      );
+      const ref = fk.rows[0];
+      if (ref) {
+        const v = await c.query<{ v: string }>(`SELECT ${qi(ref.refcol)}::text AS v FROM ${ref.reftable} WHERE ${qi(ref.refcol)} IS NOT NULL ORDER BY ${qi(ref.refcol)} LIMIT 1`);
+        if (v.rows[0]) return literal(v.rows[0].v);
+      }
+    }
+    const builtin = sampleValue(type);
+    if (builtin !== undefined) return builtin;
+    if (!this.enumLabels.has(type)) {
+      const t = await c.query<{ typtype: string; base: string | null; label: string | null }>(
+        `SELECT t.typtype::text AS typtype, CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base,
+                (SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder LIMIT 1) AS label
+         FROM pg_type t WHERE t.oid = to_regtype($1)`,
+        [type],
+      );
+      const row = t.rows[0];
+      if (row?.typtype === 'd' && row.base) return sampleValue(row.base) ?? 'NULL';
+      this.enumLabels.set(type, row?.label ?? undefined);
+    }
+    const label = this.enumLabels.get(type);
+    return label === undefined ? 'NULL' : literal(label);
   }
 
   async applyMigration(m: MigrationSource, statements: Statement[]): Promise<DynamicMigrationResult> {
@@ -241,11 +291,12 @@ export class DynamicSession {
         }
       }
     }
-    return { findings, trace, ms: performance.now() - t0, applied };
+    const rowsBefore = new Map([...dataBefore].map(([t, d]) => [t, d.rows]));
+    return { findings, trace, ms: performance.now() - t0, applied, rowsBefore };
   }
 }
 
-function sampleValue(type: string): string {
+function sampleValue(type: string): string | undefined {
   if (/^(smallint|integer|bigint|numeric|real|double precision|oid)/.test(type)) return '1';
   if (/^(text|character|name|citext)/.test(type)) return `'x'`;
   if (type === 'boolean') return 'true';
@@ -257,5 +308,5 @@ function sampleValue(type: string): string {
   if (type.startsWith('interval')) return `'1 second'`;
   if (type.endsWith('[]')) return `'{}'`;
   if (type === 'unknown') return `'x'`;
-  return `(SELECT (enum_range(NULL::${type}))[1])`;
+  return undefined;
 }

@@ -37,7 +37,7 @@ function timeoutValue(node: Ast): string | undefined {
 }
 
 /** Pre-existing tables whose locks the statement takes in a mode that blocks the application. */
-function blockingTargets(st: Statement): string[] {
+export function blockingTargets(st: Statement): string[] {
   const n = st.node;
   switch (st.kind) {
     case 'AlterTableStmt': {

@@ -71,3 +71,50 @@ export function usesColumn(usage: QueryUsage, table: string, column: string): bo
 export function insertOmits(usage: QueryUsage, table: string, column: string): boolean {
   return (usage.inserts.get(table) ?? []).some((cols) => cols.length > 0 && !cols.includes(column));
 }
+
+/** The column a `$n` parameter is written to: `INSERT INTO t (c) VALUES ($n)` or `UPDATE t SET c = $n`. */
+export interface ParameterColumn {
+  table: string;
+  column: string;
+}
+
+function paramNumber(node: unknown): number | undefined {
+  const n = obj(node);
+  const ref = obj(n?.ParamRef) ?? obj(obj(obj(n?.TypeCast)?.arg)?.ParamRef);
+  return typeof ref?.number === 'number' ? ref.number : undefined;
+}
+
+/**
+ * Which columns the statement's parameters are written to, so that the replay can pass a value
+ * that exists where the column references another table (a foreign key).
+ */
+export async function parameterColumns(sql: string): Promise<Map<number, ParameterColumn>> {
+  const out = new Map<number, ParameterColumn>();
+  let ast: unknown;
+  try {
+    ast = await parse(sql);
+  } catch {
+    return out;
+  }
+  for (const ins of findAll(ast, 'InsertStmt')) {
+    const table = relName(ins.relation);
+    const cols = list(ins.cols).map((c) => str(obj(c.ResTarget)?.name));
+    const rows = list(obj(obj(ins.selectStmt)?.SelectStmt)?.valuesLists).map((r) => list(obj(r.List)?.items));
+    for (const row of rows)
+      row.forEach((item, i) => {
+        const n = paramNumber(item);
+        const column = cols[i];
+        if (table && column && n !== undefined) out.set(n, { table, column });
+      });
+  }
+  for (const upd of findAll(ast, 'UpdateStmt')) {
+    const table = relName(upd.relation);
+    for (const t of list(upd.targetList)) {
+      const target = obj(t.ResTarget);
+      const n = paramNumber(target?.val);
+      const column = str(target?.name);
+      if (table && column && n !== undefined) out.set(n, { table, column });
+    }
+  }
+  return out;
+}

@@ -38,6 +38,11 @@ export function toText(bundle: ReportBundle): string {
 
 const MAX_MARKDOWN_FINDINGS = 20;
 
+function markdownFinding(f: Finding): string {
+  const where = f.statement ? `${f.migration}.sql:${f.statement.line}` : f.migration;
+  return `- ${f.severity === 'error' ? '**error**' : 'warning'} \`${f.rule}\` at \`${where}\`: ${f.message.replace(/\s+/g, ' ')} — fix: ${f.fix.replace(/\s+/g, ' ')}`;
+}
+
 /** A section for the sticky PR comment: verdict first, one row per migration, then the findings. */
 export function toMarkdown(bundle: ReportBundle): string {
   const out: string[] = [];
@@ -47,6 +52,8 @@ export function toMarkdown(bundle: ReportBundle): string {
     out.push('');
     if (c.migrations.length === 0) {
       out.push(`**${c.subject}**: no pending migration.`);
+      if (c.notes.length) out.push('');
+      for (const f of c.notes.slice(0, MAX_MARKDOWN_FINDINGS)) out.push(markdownFinding(f));
       continue;
     }
     const engine = c.engine ? `PostgreSQL ${c.engine.major}` : 'static lint only';
@@ -57,10 +64,7 @@ export function toMarkdown(bundle: ReportBundle): string {
     }
     const findings = [...c.migrations.flatMap((m) => m.findings), ...c.notes];
     if (findings.length) out.push('');
-    for (const f of findings.slice(0, MAX_MARKDOWN_FINDINGS)) {
-      const where = f.statement ? `${f.migration}.sql:${f.statement.line}` : f.migration;
-      out.push(`- ${f.severity === 'error' ? '**error**' : 'warning'} \`${f.rule}\` at \`${where}\`: ${f.message.replace(/\s+/g, ' ')} — fix: ${f.fix.replace(/\s+/g, ' ')}`);
-    }
+    for (const f of findings.slice(0, MAX_MARKDOWN_FINDINGS)) out.push(markdownFinding(f));
     if (findings.length > MAX_MARKDOWN_FINDINGS) out.push(`- … and ${findings.length - MAX_MARKDOWN_FINDINGS} more (see the db-migrations workflow)`);
     if (c.advice) out.push('', `> ${c.advice.replace(/\n/g, '\n> ')}`);
   }

@@ -13,6 +13,10 @@ export const RULES = {
     summary: 'the file does not parse as PostgreSQL',
     fix: 'Fix the SQL syntax; the checker uses the real PostgreSQL parser.',
   },
+  'lint/no-statements': {
+    summary: 'the migration has no SQL statement (Django prints RunPython as comments only): what it does to data is not checked',
+    fix: 'Keep data changes small and idempotent, or write them as SQL (RunSQL) so the check can prove them.',
+  },
   'lint/lock-timeout-disabled': {
     summary: 'lock_timeout set to 0 (or reset to a 0 default): DDL would wait forever and queue every query behind it',
     fix: "Set a short timeout, e.g. `SET lock_timeout = '5s';`, and let the runner retry.",
@@ -85,6 +89,10 @@ export const RULES = {
     summary: 'the statement failed on a real PostgreSQL built at the previous release’s schema',
     fix: 'Fix the migration so it applies to the schema and data the running release has.',
   },
+  'dynamic/not-proven': {
+    summary: 'an earlier migration did not parse or apply, so this one was not applied on the server',
+    fix: 'Fix the earlier migration; this one is proven once it applies.',
+  },
   'dynamic/lock-without-timeout': {
     summary: 'a lock that blocks the application was taken with no lock_timeout in force',
     fix: "Set `lock_timeout` (e.g. `SET lock_timeout = '5s';`) before the statement, and retry on timeout.",
@@ -120,6 +128,30 @@ export const RULES = {
   'dynamic/seed-skipped': {
     summary: 'the checker could not generate sample rows for a table',
     fix: 'Add rows for it with --given-sql so scans and rewrites are observable.',
+  },
+  'gate/queries-missing': {
+    summary: "an app with migrations has no running-release statements (apps/<app>/queries.sql missing, deleted or empty): compatibility with the running release would go unchecked",
+    fix: 'Restore apps/<app>/queries.sql, or opt out explicitly with a line `-- no-running-release: <reason>` in it (shown in every report).',
+  },
+  'gate/running-release-unchecked': {
+    summary: 'queries.sql opts out of the running-release check (`-- no-running-release: <reason>`)',
+    fix: 'Fill queries.sql with what the running release issues as soon as a release runs.',
+  },
+  'gate/applied-migration-changed': {
+    summary: 'a migration that is already applied (recorded in migrations.lock.json, pinned by an environment, or merged before) was edited',
+    fix: 'Revert the edit: an applied migration never runs again, so the change would reach no database. Write a new migration instead.',
+  },
+  'gate/applied-migration-deleted': {
+    summary: 'a migration that is already applied was deleted or renamed',
+    fix: 'Restore the file under its name; undo a change with a new migration.',
+  },
+  'gate/migration-out-of-order': {
+    summary: 'a new migration sorts before one that is already applied',
+    fix: 'Number it after the last migration (rename NNNN_ to the next free number).',
+  },
+  'gate/migration-not-locked': {
+    summary: 'an environment pins a migration whose checksum is not recorded in apps/<app>/migrations.lock.json',
+    fix: 'Run `npm run migrations -- lock <app>` and commit apps/<app>/migrations.lock.json with the pin change.',
   },
 } as const satisfies Record<string, RuleInfo>;
 

@@ -23,6 +23,8 @@ export interface Finding {
   statement?: StatementRef;
   message: string;
   fix: string;
+  /** A static finding the dynamic proof refuted: why, and the trace of the statement that shows it. */
+  downgraded?: { reason: string; trace: StatementTrace };
 }
 
 /** What the dynamic check observed while one statement ran. */
@@ -70,6 +72,8 @@ export interface CheckInput {
   runnerLockTimeout?: string;
   /** Run the dynamic proof on a throwaway server (off = static lint only). */
   dynamic: boolean;
+  /** Findings about the app's files and history (lock, queries.sql), reported as notes. */
+  gate?: Finding[];
 }
 
 export interface EngineInfo {

@@ -90,6 +90,13 @@ describe('npm run migrations -- check', () => {
     expect(cli('--base-schema', 'base.sql', '--format', 'markdown', '0002_rename.sql').code).toBe(1);
   });
 
+  it('the committed lock records every pinned django-web migration (`migrations lock` has nothing to add)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'migrations', 'lock'], { encoding: 'utf8', cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('apps/django-web/migrations.lock.json: up to date\n');
+  });
+
   it('checks every app with migrations with --all', () => {
     const r = cli('--all', '--static', '--format', 'json');
     expect(r.code, r.stderr).toBe(0);
@@ -151,6 +158,39 @@ describe('npm run migrations -- check --changed-since <ref> (the required check 
     commit('docs.md', 'more docs\n');
     expect(cliIn(repo, '--changed-since', 'HEAD~2', ...unsafe).code).toBe(1);
     expect(cliIn(repo, '--changed-since', 'HEAD^1', ...unsafe).code).toBe(0);
+  });
+
+  it('a migration merged before the ref and edited since: exit 1, even when the edit is safe', () => {
+    const path = join(repo, 'apps/demo/migrations/0002_rename.sql');
+    writeFileSync(path, 'ALTER TABLE garage ADD COLUMN name varchar(30);\n');
+    git('commit', '-q', '-am', 'edit an applied migration');
+    const r = cliIn(repo, '--changed-since', 'HEAD^1', '--lock-timeout', '5s', '--format', 'json', ...unsafe);
+    expect(r.code, r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout);
+    const gate = out.checks.find((c: { subject: string }) => c.subject === 'changes since HEAD^1');
+    expect(gate.notes.map((f: { rule: string; migration: string }) => `${f.rule} ${f.migration}`)).toEqual(['gate/applied-migration-changed 0002_rename']);
+    // what is pending was proven safe: the failure is the history's, with no advice to split
+    expect(out.checks[0].verdict).toBe('safe');
+    expect(out.checks[0].advice).toBeUndefined();
+  });
+
+  it('a checksum recorded in a lock at the ref and rewritten since: exit 1', () => {
+    const sum = (c: string) => `sha256:${c.repeat(64)}`;
+    commit('apps/demo/migrations.lock.json', JSON.stringify({ '0001_initial': sum('a') }));
+    commit('apps/demo/migrations.lock.json', JSON.stringify({ '0001_initial': sum('b'), '0002_rename': sum('c') }));
+    const r = cliIn(repo, '--changed-since', 'HEAD^1', '--format', 'json', ...unsafe);
+    expect(r.code, r.stderr).toBe(1);
+    const notes = JSON.parse(r.stdout).checks.at(-1).notes;
+    expect(notes.map((f: { rule: string; migration: string }) => `${f.rule} ${f.migration}`)).toEqual(['gate/applied-migration-changed 0001_initial']);
+    expect(notes[0].message).toMatch(/rewritten/);
+  });
+
+  it('queries.sql deleted since the ref: exit 1 instead of a silent check without it', () => {
+    git('rm', '-q', 'apps/demo/queries.sql');
+    git('commit', '-q', '-m', 'drop the running release contract');
+    const r = cliIn(repo, '--changed-since', 'HEAD^1', '--format', 'markdown', '--static', '--base-schema', 'base.sql', join(dir, '0002_add.sql'));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/\*\*error\*\* `gate\/queries-missing` at `queries.sql`: apps\/demo\/queries.sql was deleted since HEAD\^1/);
   });
 
   it('a ref that does not exist, or no repository, is a usage error (exit 2)', () => {

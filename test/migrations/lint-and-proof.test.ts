@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMigrations } from '../../render/migrations/check.ts';
 import { RULES } from '../../render/migrations/rules.ts';
 import { startServer, type RunningServer } from '../../render/migrations/server.ts';
-import type { CheckInput } from '../../render/migrations/types.ts';
+import type { CheckInput, CheckReport } from '../../render/migrations/types.ts';
 import { MIGRATION_LOCK_TIMEOUT } from '../../apps/kit/migration-job.ts';
 import { BASE_SCHEMA, CASES, PREVIOUS_QUERIES, type Case } from './cases.ts';
 
@@ -33,11 +33,20 @@ function input(sql: string, runnerLockTimeout: string | null | undefined, prior:
 }
 
 /** Rules that never make a migration unsafe: a case that reports them and a twin that does not is enough. */
-const WARNING_ONLY = new Set(['lint/column-type-change', 'dynamic/values-changed', 'dynamic/query-invalid-before', 'dynamic/seed-skipped']);
+const WARNING_ONLY = new Set(['lint/column-type-change', 'lint/no-statements', 'dynamic/values-changed', 'dynamic/query-invalid-before', 'dynamic/seed-skipped']);
+/** Rules about the app's history (lock, queries.sql, the base ref), not one migration: test/migrations/history.test.ts and cli.test.ts. */
+const HISTORY = 'judges the app\'s files and history, not a migration on a schema; tested in history.test.ts and cli.test.ts';
 /** Rules no migration case can show, with the reason; each is tested elsewhere in this file. */
 const NOT_CASE_DRIVEN: Record<string, string> = {
   'dynamic/server-version':
     'compares the server the proof runs on with --pg-version, whatever the migration; tested in "the server the proof runs on"',
+  'dynamic/not-proven': 'needs a sequence in which an earlier migration fails; tested in "dynamic trace"',
+  'gate/queries-missing': HISTORY,
+  'gate/running-release-unchecked': HISTORY,
+  'gate/applied-migration-changed': HISTORY,
+  'gate/applied-migration-deleted': HISTORY,
+  'gate/migration-not-locked': HISTORY,
+  'gate/migration-out-of-order': HISTORY,
 };
 
 const byName = new Map(CASES.map((c) => [c.name, c]));
@@ -99,11 +108,15 @@ describe('migration cases: the catalogue', () => {
   });
 });
 
+/** Reports of the cases, for the tests below that look closer at one (a server run saved each). */
+const caseReports = new Map<string, CheckReport>();
+
 // Each case checks its own database on the shared server, so they can run side by side.
 describe.concurrent('migration cases: verdict and rule IDs on a real PostgreSQL', () => {
   for (const c of CASES) {
     it(`${c.verdict}: ${c.name}`, async ({ expect }) => {
       const report = await checkMigrations(input(c.sql, c.runnerLockTimeout, c), { server });
+      caseReports.set(c.name, report);
       const m = report.migrations[0];
       const observed = [...m.findings, ...report.notes].filter((f) => f.rule !== 'dynamic/server-version');
       expect({
@@ -140,6 +153,40 @@ describe('dynamic trace', () => {
     i.migrations.push({ name: '0003_next', sql: 'ALTER TABLE garage RENAME COLUMN nom TO name;' });
     const report = await checkMigrations(i, { server });
     expect(report.migrations.map((m) => m.verdict)).toEqual(['safe', 'unsafe']);
+  });
+
+  it('a migration with no statement (RunPython) does not end the proof: later ones are still checked', async () => {
+    const i = input('-- RunPython: forwards_func (no SQL)\n', undefined);
+    i.migrations.push({ name: '0003_purge', sql: 'DELETE FROM voiture;' });
+    const report = await checkMigrations(i, { server });
+    expect(report.migrations.map((m) => m.verdict)).toEqual(['safe', 'unsafe']);
+    expect(report.migrations[1].findings.map((f) => f.rule)).toContain('dynamic/rows-lost');
+    expect(report.verdict).toBe('unsafe');
+  });
+
+  it('a migration after one that failed to apply is marked not proven', async () => {
+    const i = input('ALTER TABLE garage DROP COLUMN adresse;', undefined);
+    i.migrations.push({ name: '0003_next', sql: 'ALTER TABLE garage ADD COLUMN a integer;' });
+    const report = await checkMigrations(i, { server });
+    expect(report.migrations[1].findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['warning dynamic/not-proven']);
+    expect(report.verdict).toBe('unsafe');
+  });
+
+  it('a downgraded static finding carries the trace that refutes it (the cases above, read closer)', () => {
+    const created = caseReports.get('index on a table created in this migration');
+    const index = created?.migrations[0].findings.find((f) => f.rule === 'squawk/require-concurrent-index-creation');
+    expect(index?.severity).toBe('warning');
+    expect(index?.message).toMatch(/^downgraded — piece was created in this migration \(line 1\): no rows, no concurrent readers; trace: line 2 /);
+    expect(index?.downgraded?.trace.line).toBe(2);
+    const viaCheck = caseReports.get('SET NOT NULL after a CHECK an earlier migration validated');
+    const notNull = viaCheck?.migrations[0].findings.find((f) => f.rule === 'squawk/adding-not-nullable-field');
+    expect(notNull?.message).toMatch(/downgraded — no scan and no rewrite: 0 of 200 rows of garage read under AccessExclusiveLock/);
+    expect(notNull?.message).toMatch(/lock_timeout 5s/);
+    const timeout = caseReports.get('lock_timeout set through set_config for the session (twin)');
+    expect(timeout?.migrations[0].findings.find((f) => f.rule === 'squawk/require-lock-timeout')?.message).toMatch(/^downgraded — lock_timeout was 2s in force/);
+    // an index on a pre-existing table scans it: the finding stands
+    const scanned = caseReports.get('index built under a SHARE lock');
+    expect(scanned?.migrations[0].findings.find((f) => f.rule === 'squawk/require-concurrent-index-creation')?.severity).toBe('error');
   });
 
   it('runs static lint only when asked', async () => {
