@@ -20,6 +20,7 @@ const cluster: ClusterFacts = {
   podCidr: '10.42.0.0/16',
   serviceCidr: '10.96.0.0/12',
   kubeProxyMode: 'iptables',
+  kubeletServingCerts: 'self-signed',
 };
 
 const component = flannel(cluster, versions);
