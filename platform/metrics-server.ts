@@ -225,3 +225,20 @@ function metricsServerPolicy(cluster: ClusterFacts): NetworkPolicy {
     },
   });
 }
+
+/**
+ * Every component holding an HPA syncs after the metrics API's provider: an HPA applied first
+ * reports FailedGetResourceMetric until metrics-server is Ready.
+ */
+export function checkMetricsWaves(components: readonly Component[], metricsApi: MetricsApiFacts): void {
+  for (const c of components) {
+    const hpa = c.resources.find((r) => (r as { kind?: string }).kind === 'HorizontalPodAutoscaler');
+    if (hpa && c.syncWave <= metricsApi.syncWave) {
+      const hpaName = (hpa as { metadata?: { name?: string } }).metadata?.name ?? '<unnamed>';
+      throw new RenderError(
+        { component: c.name, resource: `HorizontalPodAutoscaler/${c.namespace}/${hpaName}` },
+        `sync wave ${c.syncWave} is not after the metrics API's (${metricsApi.apiService}, wave ${metricsApi.syncWave}): the HPA would be applied before anything serves its metrics`,
+      );
+    }
+  }
+}
