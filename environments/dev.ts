@@ -20,7 +20,9 @@ export const dev: Environment = {
     podCidr: '10.244.0.0/16',
     serviceCidr: '10.96.0.0/12',
     kubeProxyMode: 'iptables',
+    kubeletServingCerts: 'self-signed',
   },
+  network: { enforcePolicies: true },
   loadBalancer: {
     pool: { name: 'default', first: '172.16.0.200', last: '172.16.0.210' },
     ingressIp: '172.16.0.200',

@@ -20,7 +20,9 @@ export const prod: Environment = {
     podCidr: '10.244.0.0/16',
     serviceCidr: '10.96.0.0/12',
     kubeProxyMode: 'iptables',
+    kubeletServingCerts: 'cluster-ca',
   },
+  network: { enforcePolicies: true },
   loadBalancer: {
     pool: { name: 'default', first: '192.168.50.200', last: '192.168.50.220' },
     ingressIp: '192.168.50.200',

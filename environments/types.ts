@@ -22,6 +22,23 @@ export interface ClusterFacts {
   podCidr: Cidr;
   serviceCidr: Cidr;
   kubeProxyMode: 'iptables' | 'ipvs';
+  /**
+   * Who signed the kubelets' serving certificates (port 10250), which metrics-server must trust.
+   * `self-signed`: kubeadm's default — each kubelet signs its own, nothing can verify it, so
+   * metrics-server runs with `--kubelet-insecure-tls`. `cluster-ca`: the kubelets run with
+   * `serverTLSBootstrap: true` and their `kubernetes.io/kubelet-serving` CSRs were approved, so
+   * metrics-server verifies them against the cluster CA (README, "Bootstrapping a cluster").
+   */
+  kubeletServingCerts: 'self-signed' | 'cluster-ca';
+}
+
+export interface NetworkSwitches {
+  /**
+   * Run flannel's kube-network-policies container so that NetworkPolicies are enforced (flannel
+   * alone ignores them). Off, every rendered NetworkPolicy is inert and validation says so
+   * (`policy/network-policy-enforced`).
+   */
+  enforcePolicies: boolean;
 }
 
 export interface LoadBalancerFacts {
@@ -74,6 +91,10 @@ export interface PlatformVersions {
   'pebble-chart': string;
   /** Sealed Secrets: controller image tag; the CRD is synced from git tag `v<this>`, e.g. `0.36.1`. */
   'sealed-secrets': string;
+  /** kube-network-policies: image tag of the NetworkPolicy enforcer flannel runs, e.g. `v1.0.0`. */
+  'kube-network-policies': string;
+  /** metrics-server: image tag of kubernetes-sigs/metrics-server, e.g. `v0.8.1`. */
+  'metrics-server': string;
   /** Traefik: proxy image tag, e.g. `v3.7.11`. */
   traefik: string;
   /** Traefik: traefik-helm-chart tag the traefik.io CRDs are synced from, e.g. `v41.3.0`. */
@@ -84,6 +105,7 @@ export interface Environment {
   /** DNS-1123 label; also the folder under rendered/. */
   name: string;
   cluster: ClusterFacts;
+  network: NetworkSwitches;
   loadBalancer: LoadBalancerFacts;
   nfs: NfsFacts;
   /** Base DNS domain; apps get hosts under it. */

@@ -4,7 +4,7 @@
 import type { AcmeChoice } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
 import type { AcmeFacts } from './facts.ts';
-import { pebble, type PebbleVersions } from './pebble.ts';
+import { pebble, pebbleAcmePort, pebbleNamespace, type PebbleVersions } from './pebble.ts';
 
 /** A CA Traefik must trust to talk to the ACME server (Pebble's test root; none for Let's Encrypt). */
 export interface CaTrust {
@@ -31,10 +31,14 @@ export function acme(choice: AcmeChoice, versions: PebbleVersions): Acme {
   switch (choice.issuer) {
     case 'letsencrypt':
       // Publicly trusted: Traefik's system pool already verifies it, nothing to mount.
-      return { components: [], facts: { issuer: 'letsencrypt', caServer: letsEncryptDirectories[choice.directory] } };
+      return { components: [], facts: { issuer: 'letsencrypt', caServer: letsEncryptDirectories[choice.directory], endpoint: { internet: true, port: 443 } } };
     case 'pebble': {
       const server = pebble(versions);
-      return { components: [server.component], facts: { issuer: 'pebble', caServer: server.directoryUrl }, trust: server.trust };
+      return {
+        components: [server.component],
+        facts: { issuer: 'pebble', caServer: server.directoryUrl, endpoint: { namespace: pebbleNamespace, port: pebbleAcmePort } },
+        trust: server.trust,
+      };
     }
   }
 }

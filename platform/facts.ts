@@ -19,10 +19,24 @@ export interface IngressFacts {
   loadBalancerIp: string;
 }
 
+/** Where the ACME client's connections go: an in-cluster server's pods, or the Internet. */
+export type AcmeEndpoint = { namespace: string; port: number } | { internet: true; port: number };
+
 export interface AcmeFacts {
   issuer: 'pebble' | 'letsencrypt';
   /** ACME directory URL Traefik's resolver uses. */
   caServer: string;
+  /** What Traefik's egress policy must allow to reach `caServer`. */
+  endpoint: AcmeEndpoint;
+}
+
+/** The resource metrics API (metrics.k8s.io) HPAs on CPU and memory read. */
+export interface MetricsApiFacts {
+  /** The APIService that registers it, e.g. `v1beta1.metrics.k8s.io`. */
+  apiService: string;
+  group: 'metrics.k8s.io';
+  /** Sync wave of its provider: anything holding an HPA must sync later. */
+  syncWave: number;
 }
 
 export interface PlatformFacts {
@@ -31,4 +45,5 @@ export interface PlatformFacts {
   acme: AcmeFacts;
   /** Base domain of the environment. */
   domain: string;
+  metricsApi: MetricsApiFacts;
 }

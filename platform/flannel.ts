@@ -1,5 +1,8 @@
 // flannel, the pod network, as upstream ships it in Documentation/kube-flannel.yml (written
-// against v0.28.9; the environment pins the release, see `flannelReleases`).
+// against v0.28.9; the environment pins the release, see `flannelReleases`). flannel itself
+// ignores NetworkPolicies: with `network.enforcePolicies` the DaemonSet also runs the
+// kube-network-policies container, RBAC and /lib/modules mount exactly as flannel's chart does
+// with `netpol.enabled` (Documentation/netpol.md).
 // Only the pod network is ours: `Network` comes from the cluster facts so it always equals
 // kubeadm's --pod-network-cidr (flanneld loops on "pod cidr not assigned" otherwise).
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -8,7 +11,9 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
+import type { ClusterFacts, NetworkSwitches, PlatformVersions } from '../environments/types.ts';
 import type { Component } from '../render/types.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
@@ -19,16 +24,56 @@ import { pinnedRelease, type ReleaseLine } from './releases.ts';
 export const flannelReleases = {
   flannel: { pin: 'flannel', component: 'flannel', supported: '>=0.28.9 <0.29.0', prefix: 'v' },
   cniPlugin: { pin: 'flannel-cni-plugin', component: 'flannel', supported: '>=1.9.1 <1.10.0', prefix: 'v', suffixed: true },
+  /** The chart's `netpol.image` at v0.28.9: its flags and RBAC below are that release's. */
+  networkPolicies: { pin: 'kube-network-policies', component: 'flannel', supported: '>=1.0.0 <1.1.0', prefix: 'v' },
 } as const satisfies Record<string, ReleaseLine>;
 
-export type FlannelVersions = Pick<PlatformVersions, 'flannel' | 'flannel-cni-plugin'>;
+export type FlannelVersions = Pick<PlatformVersions, 'flannel' | 'flannel-cni-plugin' | 'kube-network-policies'>;
 
 /** Every image flannel runs, from the pinned releases. */
-export function flannelImages(versions: FlannelVersions): { flannel: string; cniPlugin: string } {
+export function flannelImages(versions: FlannelVersions): { flannel: string; cniPlugin: string; networkPolicies: string } {
   return {
     flannel: `ghcr.io/flannel-io/flannel:${pinnedRelease(flannelReleases.flannel, versions.flannel)}`,
     cniPlugin: `ghcr.io/flannel-io/flannel-cni-plugin:${pinnedRelease(flannelReleases.cniPlugin, versions['flannel-cni-plugin'])}`,
+    networkPolicies: `registry.k8s.io/networking/kube-network-policies:${pinnedRelease(flannelReleases.networkPolicies, versions['kube-network-policies'])}`,
   };
+}
+
+/**
+ * The chart's `kube-network-policies` container (templates/daemonset.yaml with `netpol.enabled`):
+ * it runs in flannel's pods on the host network and filters pod traffic in the node's nftables,
+ * so it needs privileged mode and the kernel modules of the host.
+ */
+export function networkPolicyContainer(image: string): IContainer {
+  return {
+    name: 'kube-network-policies',
+    image,
+    // The chart writes `netpol.args` into `command` after the binary.
+    command: ['/bin/netpol', '--hostname-override=$(MY_NODE_NAME)', '--v=2'],
+    env: [{ name: 'MY_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+    volumeMounts: [{ name: 'lib-modules', mountPath: '/lib/modules', readOnly: true }],
+    resources: { requests: { cpu: '100m', memory: '50Mi' } },
+    securityContext: { privileged: true, capabilities: { add: ['NET_ADMIN'] } },
+  };
+}
+
+/** The manifest's ClusterRole, or the chart's with `netpol.enabled` (the enforcer watches pods, namespaces and policies). */
+export function flannelClusterRules(network: NetworkSwitches): IPolicyRule[] {
+  // --kube-subnet-mgr records the node's VTEP in annotations and clears NetworkUnavailable.
+  const nodeStatus: IPolicyRule = { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch'] };
+  if (!network.enforcePolicies) {
+    return [
+      { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      nodeStatus,
+    ];
+  }
+  return [
+    { apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+    nodeStatus,
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list', 'watch'] },
+    { apiGroups: ['policy.networking.k8s.io'], resources: ['adminnetworkpolicies', 'baselineadminnetworkpolicies'], verbs: ['list', 'watch'] },
+  ];
 }
 
 export const flannelNamespace = 'kube-flannel';
@@ -70,8 +115,10 @@ export function flannelNetConf(cluster: ClusterFacts): NetConf {
   return { Network: cluster.podCidr, EnableNFTables: false, Backend: { Type: 'vxlan' } };
 }
 
-export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Component {
+/** @param network NetworkPolicy enforcement is on unless the environment turns it off. */
+export function flannel(cluster: ClusterFacts, versions: FlannelVersions, network: NetworkSwitches = { enforcePolicies: true }): Component {
   const images = flannelImages(versions);
+  const enforce = network.enforcePolicies;
   const namespace = flannelNamespace;
   const appLabels = { 'k8s-app': 'flannel' };
   const nodeLabels = { tier: 'node', 'k8s-app': 'flannel', app: 'flannel' };
@@ -86,12 +133,7 @@ export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Compo
     }),
     new ClusterRole({
       metadata: { name: 'flannel', labels: appLabels },
-      rules: [
-        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
-        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-        // --kube-subnet-mgr records the node's VTEP in annotations and clears NetworkUnavailable.
-        { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch'] },
-      ],
+      rules: flannelClusterRules(network),
     }),
     new ClusterRoleBinding({
       metadata: { name: 'flannel', labels: appLabels },
@@ -113,10 +155,13 @@ export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Compo
         labels: { tier: 'node', app: 'flannel', 'k8s-app': 'flannel' },
         annotations: {
           'validation.gitops/opt-out': [
-            'policy/host-path=installs the CNI plugin and config into the node (/opt/cni/bin, /etc/cni/net.d), writes /run/flannel/subnet.env for the CNI plugin and shares the host xtables lock',
-            'policy/privileged=the node network itself: hostNetwork with NET_ADMIN and NET_RAW to create the VXLAN device, routes and masquerade rules (privileged: false as upstream)',
+            `policy/host-path=installs the CNI plugin and config into the node (/opt/cni/bin, /etc/cni/net.d), writes /run/flannel/subnet.env for the CNI plugin and shares the host xtables lock${enforce ? ', and the policy enforcer loads nftables modules from /lib/modules' : ''}`,
+            enforce
+              ? 'policy/privileged=the node network itself: flanneld has NET_ADMIN and NET_RAW only (privileged: false as upstream), while kube-network-policies is privileged as in the chart, to program the node\'s nftables and queue packets to user space'
+              : 'policy/privileged=the node network itself: hostNetwork with NET_ADMIN and NET_RAW to create the VXLAN device, routes and masquerade rules (privileged: false as upstream)',
             'policy/run-as-non-root=flanneld and the init copies write root-owned host paths and netlink/iptables state, which needs uid 0 (upstream runs as root)',
             'policy/resources=upstream requests 100m/50Mi and sets no limit: an OOM-killed CNI daemon takes the node network down, so no memory limit on purpose',
+            ...(enforce ? ['policy/probes=the chart gives kube-network-policies no probe, flanneld\'s own liveness and readiness probes stay'] : []),
           ].join('; '),
         },
       },
@@ -192,8 +237,10 @@ export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Compo
                   { name: 'xtables-lock', mountPath: '/run/xtables.lock' },
                 ],
               },
+              ...(enforce ? [networkPolicyContainer(images.networkPolicies)] : []),
             ],
             volumes: [
+              ...(enforce ? [{ name: 'lib-modules', hostPath: { path: '/lib/modules' } }] : []),
               { name: 'run', hostPath: { path: '/run/flannel' } },
               { name: 'cni-plugin', hostPath: { path: '/opt/cni/bin' } },
               { name: 'cni', hostPath: { path: '/etc/cni/net.d' } },

@@ -6,12 +6,14 @@ import type { Component } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
 import { checkNetwork } from './network.ts';
 import { flannel, flannelReleases } from './flannel.ts';
-import { metallb, metallbRelease } from './metallb.ts';
-import { nfsProvisioner, nfsProvisionerRelease } from './nfs-provisioner.ts';
+import { metallb, metallbNetworkPolicies, metallbRelease } from './metallb.ts';
+import { metricsServer, metricsServerRelease } from './metrics-server.ts';
+import { nfsProvisioner, nfsProvisionerNetworkPolicies, nfsProvisionerRelease } from './nfs-provisioner.ts';
 import { acme } from './acme.ts';
-import { pebbleChartRelease } from './pebble.ts';
-import { traefik, traefikReleases } from './traefik.ts';
-import { sealedSecrets, sealedSecretsRelease } from './sealed-secrets.ts';
+import { pebbleChartRelease, pebbleNamespace, pebbleNetworkPolicies } from './pebble.ts';
+import { traefik, traefikNetworkPolicies, traefikReleases } from './traefik.ts';
+import { sealedSecrets, sealedSecretsNetworkPolicies, sealedSecretsRelease } from './sealed-secrets.ts';
+import type { Resource } from '../render/types.ts';
 import { argocdRelease } from './argocd.ts';
 import { checkPlatformVersions, type ReleaseLine } from './releases.ts';
 
@@ -24,7 +26,9 @@ export const platformReleases: readonly ReleaseLine[] = [
   argocdRelease,
   flannelReleases.flannel,
   flannelReleases.cniPlugin,
+  flannelReleases.networkPolicies,
   metallbRelease,
+  metricsServerRelease,
   nfsProvisionerRelease,
   pebbleChartRelease,
   sealedSecretsRelease,
@@ -53,9 +57,25 @@ export function platform(env: Environment): Platform {
     dashboardHost: `traefik.${env.domain}`,
     versions,
   });
-  const components = [flannel(env.cluster, versions), lb.component, nfs.component, ...issuer.components, edge.component, sealedSecrets(versions)];
+  const metrics = metricsServer(env.cluster, versions);
+  // Each namespace's policies, from the facts of the components its pods talk to. Rendered
+  // whether or not the environment enforces them (validation flags them as inert when not).
+  const cluster = env.cluster;
+  const components = [
+    flannel(cluster, versions, env.network),
+    metrics.component,
+    withPolicies(lb.component, metallbNetworkPolicies(cluster)),
+    withPolicies(nfs.component, nfsProvisionerNetworkPolicies(cluster)),
+    ...issuer.components.map((c) => (c.namespace === pebbleNamespace ? withPolicies(c, pebbleNetworkPolicies(edge.ingress.namespace)) : c)),
+    withPolicies(edge.component, traefikNetworkPolicies(cluster, issuer.facts)),
+    withPolicies(sealedSecrets(versions), sealedSecretsNetworkPolicies(cluster)),
+  ];
   return {
     components,
-    facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain },
+    facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain, metricsApi: metrics.facts },
   };
+}
+
+function withPolicies(component: Component, policies: Resource[]): Component {
+  return { ...component, resources: [...component.resources, ...policies] };
 }

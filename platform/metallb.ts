@@ -21,6 +21,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
 import type { IIoK8sApiAdmissionregistrationV1ValidatingWebhook } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhook';
 import type { IIoK8sApiRbacV1PolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
@@ -29,6 +30,7 @@ import { RenderError, type Component, type UpstreamSource } from '../render/type
 import { IPAddressPool, L2Advertisement } from './metallb-types.ts';
 import { ipToInt, rangeOf } from './network.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
+import { fromApiServer, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
 /** An address MetalLB will hand out: only obtainable from `metallb(...).assign`, so it is known to be in a pool. */
 export interface LoadBalancerIp {
@@ -70,6 +72,8 @@ const webhookConfiguration = 'metallb-webhook-configuration';
 const excludeL2ConfigMap = 'metallb-excludel2';
 const metricsPort = 9120;
 const healthPort = 17472;
+/** The controller's admission webhook (the Service's targetPort). */
+const webhookPort = 9443;
 
 /** Interfaces speakers never announce on (upstream's list: bridges, CNI and tunnel devices). */
 const announcedInterfacesToExclude = [
@@ -278,7 +282,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts, versions: 
     new Secret({ metadata: { name: webhookCertSecret, namespace } }),
     new Service({
       metadata: { name: webhookService, namespace },
-      spec: { ports: [{ port: 443, targetPort: 9443 }], selector: { component: 'controller' } },
+      spec: { ports: [{ port: 443, targetPort: webhookPort }], selector: { component: 'controller' } },
     }),
     new Deployment({
       metadata: {
@@ -311,7 +315,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts, versions: 
                 readinessProbe: httpProbe('/readyz'),
                 ports: [
                   { containerPort: metricsPort, name: 'metricshttps' },
-                  { containerPort: 9443, name: 'webhook-server', protocol: 'TCP' },
+                  { containerPort: webhookPort, name: 'webhook-server', protocol: 'TCP' },
                 ],
                 securityContext: {
                   allowPrivilegeEscalation: false,
@@ -457,4 +461,19 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts, versions: 
   };
 
   return { component, assign };
+}
+
+/**
+ * metallb-system denies by default. The controller (pod network) takes the API server's webhook
+ * calls and talks to the API server; the speakers run on the host network, which NetworkPolicies
+ * do not reach, so their memberlist and ARP traffic is unaffected.
+ */
+export function metallbNetworkPolicies(cluster: ClusterFacts): NetworkPolicy[] {
+  return [
+    ...namespaceBaseline(),
+    workloadPolicy('controller', { app: 'metallb', component: 'controller' }, {
+      ingress: [{ from: fromApiServer(cluster), ports: tcp(webhookPort) }],
+      egress: toApiServer(cluster),
+    }),
+  ];
 }

@@ -9,10 +9,12 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
-import type { NfsFacts, PlatformVersions } from '../environments/types.ts';
+import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { ClusterFacts, NfsFacts, PlatformVersions } from '../environments/types.ts';
 import { type Component, RenderError } from '../render/types.ts';
 import type { StorageClassRef } from './facts.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
+import { namespaceBaseline, toApiServer, workloadPolicy } from './network-policies.ts';
 
 export interface NfsProvisioner {
   component: Component;
@@ -161,4 +163,12 @@ function checkFacts(nfs: NfsFacts): void {
   if (!nfs.path.startsWith('/')) {
     throw new RenderError({ component: 'nfs-provisioner', field: 'nfs.path' }, `NFS export path must be absolute, got "${nfs.path}"`);
   }
+}
+
+/**
+ * The provisioner only talks to the API server: the NFS export is mounted by the kubelet on the
+ * host, so no pod traffic goes to the NFS server.
+ */
+export function nfsProvisionerNetworkPolicies(cluster: ClusterFacts): NetworkPolicy[] {
+  return [...namespaceBaseline(), workloadPolicy(name, labels, { ingress: [], egress: toApiServer(cluster) })];
 }

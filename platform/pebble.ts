@@ -9,6 +9,8 @@
 // /data/acme.json is removed (the resolver is named after the issuer, so Let's Encrypt
 // entries are never affected) and Traefik restarted.
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { inNamespace, namespaceBaseline, tcp } from './network-policies.ts';
 import type { PlatformVersions } from '../environments/types.ts';
 import type { Component, UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
@@ -42,6 +44,8 @@ export const pebbleFullname = 'pebble';
 /** The chart's Service port for the ACME API (container port 8443). */
 const acmeServicePort = 443;
 const directoryPath = '/dir';
+/** The chart's container port behind the ACME Service port. */
+export const pebbleAcmePort = 8443;
 
 /**
  * The chart's `files/root-cert.pem` (ConfigMap `pebble`, key `root-cert.pem`): the static root
@@ -143,4 +147,23 @@ export function pebble(versions: PebbleVersions): Pebble {
     directoryUrl: pebbleDirectoryUrl(),
     trust: { key: 'root-cert.pem', pem: chartHttpsRootPem },
   };
+}
+
+/**
+ * Pebble's namespace denies by default; only the ACME client (Traefik, in `clientNamespace`)
+ * reaches the ACME API. Pebble itself dials nobody: challenges always pass (PEBBLE_VA_ALWAYS_VALID).
+ * The chart's pods carry its own labels, so the rule selects every pod of the namespace.
+ */
+export function pebbleNetworkPolicies(clientNamespace: string): NetworkPolicy[] {
+  return [
+    ...namespaceBaseline(),
+    new NetworkPolicy({
+      metadata: { name: 'acme-clients' },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [inNamespace(clientNamespace)], ports: tcp(pebbleAcmePort) }],
+      },
+    }),
+  ];
 }

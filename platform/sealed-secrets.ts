@@ -10,9 +10,11 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import type { PlatformVersions } from '../environments/types.ts';
+import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import type { Component, UpstreamSource } from '../render/types.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
+import { fromApiServer, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
 /** The releases this model was written for: 0.36.1's controller.yaml and its patches. Images are tagged without `v`. */
 export const sealedSecretsRelease = {
@@ -133,4 +135,18 @@ export function sealedSecrets(versions: SealedSecretsVersions): Component {
   ];
   // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
   return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)] };
+}
+
+/**
+ * The controller watches SealedSecrets and writes Secrets through the API server; `kubeseal
+ * --fetch-cert` reaches its http port through the API server's service proxy.
+ */
+export function sealedSecretsNetworkPolicies(cluster: ClusterFacts): NetworkPolicy[] {
+  return [
+    ...namespaceBaseline(),
+    workloadPolicy(sealedSecretsControllerName, { name: sealedSecretsControllerName }, {
+      ingress: [{ from: fromApiServer(cluster), ports: tcp(8080) }],
+      egress: toApiServer(cluster),
+    }),
+  ];
 }

@@ -16,7 +16,8 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import type { PlatformVersions } from '../environments/types.ts';
+import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import { type Component, RenderError, type UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
 import type { AcmeFacts, IngressFacts, StorageClassRef } from './facts.ts';
@@ -25,6 +26,7 @@ import { entryPoints, traefikArgs } from './traefik-args.ts';
 import { traefikClusterRules } from './traefik-rbac.ts';
 import { traefikDashboard } from './traefik-dashboard.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
+import { inNamespace, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
 export type TraefikVersions = Pick<PlatformVersions, 'traefik' | 'traefik-chart'>;
 
@@ -308,4 +310,27 @@ function checkInput(input: TraefikInput): void {
       throw new RenderError({ component: 'traefik', resource, field: `data.${key}` }, 'the trusted CA must be PEM certificates only (no private key)');
     }
   }
+}
+
+/**
+ * Traefik's namespace denies by default. Clients reach web and websecure from anywhere (the
+ * LoadBalancer keeps their addresses: externalTrafficPolicy Local); Traefik dials the backends'
+ * pods in any namespace (on their own ports), the API server for routes, and its ACME server.
+ * The metrics and internal entry points stay closed to other pods (the kubelet's probes come
+ * from the node, which NetworkPolicies always allow).
+ */
+export function traefikNetworkPolicies(cluster: ClusterFacts, acme: AcmeFacts): NetworkPolicy[] {
+  const acmeEndpoint = acme.endpoint;
+  const acmePeer = 'internet' in acmeEndpoint ? { ipBlock: { cidr: '0.0.0.0/0' } } : inNamespace(acmeEndpoint.namespace);
+  return [
+    ...namespaceBaseline(),
+    workloadPolicy(name, selector, {
+      ingress: [{ ports: tcp(entryPoints.web.port, entryPoints.websecure.port) }],
+      egress: [
+        { to: [{ namespaceSelector: {} }] },
+        ...toApiServer(cluster),
+        { to: [acmePeer], ports: tcp(acmeEndpoint.port) },
+      ],
+    }),
+  ];
 }

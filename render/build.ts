@@ -4,6 +4,7 @@ import type { Environment } from '../environments/types.ts';
 import { catalog, type AppSelection } from '../apps/catalog.ts';
 import { platform } from '../platform/index.ts';
 import { argocd } from '../platform/argocd.ts';
+import { checkMetricsWaves } from '../platform/metrics-server.ts';
 import { preview } from '../environments/preview.ts';
 import { previewApplicationSet } from './delivery/preview-appset.ts';
 import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
@@ -45,6 +46,7 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
   const previews = preview.base.name === env.name ? previewApplicationSet(env, preview) : [];
   components.push(withLocation({ env: env.name, component: 'argocd' }, () => argocd(env, components, base.facts, previews)));
   checkComponentNames(env, components);
+  withLocation(where, () => checkMetricsWaves(components, base.facts.metricsApi));
 
   const objects: RenderedObject[] = [];
   const seenPaths = new Map<string, string>();

@@ -24,33 +24,8 @@ export interface RolePolicy {
   egress: readonly Rule[];
 }
 
-/** Everything in the namespace is denied in both directions unless a policy below allows it. */
-export function defaultDeny(): NetworkPolicy {
-  return new NetworkPolicy({
-    metadata: { name: 'default-deny' },
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-  });
-}
-
-/** Name resolution through the cluster DNS (CoreDNS in kube-system) for every pod. */
-export function allowDns(): NetworkPolicy {
-  return new NetworkPolicy({
-    metadata: { name: 'allow-dns' },
-    spec: {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-      ],
-    },
-  });
-}
+// The namespace baseline is the platform's, so apps and platform namespaces deny alike.
+export { allowDns, defaultDeny } from '../../platform/network-policies.ts';
 
 /** One policy per workload: the complete list of its allowed inbound and outbound connections. */
 export function rolePolicy(spec: RolePolicy): NetworkPolicy {

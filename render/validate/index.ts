@@ -11,6 +11,7 @@ import { checkApiVersion } from './api-versions.ts';
 import { BundleIndex } from './bundle-index.ts';
 import { checkCrossRefs } from './crossrefs.ts';
 import { checkPolicy } from './policy.ts';
+import { checkProviders } from './providers.ts';
 import { isObject } from './json.ts';
 
 export type Severity = 'error' | 'warning';
@@ -75,6 +76,7 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
     checkPolicy(ctx, item, o, o.kind);
   }
   checkCrossRefs(ctx, items, new BundleIndex(items, inventory));
+  checkProviders(ctx, items, inventory);
   return ctx.findings;
 }
 

@@ -59,6 +59,7 @@ export const RULES: readonly Rule[] = [
   rule('ref/secret', 'error', 'A non-optional Secret reference (env, envFrom, volume, key, TLS, pull secret) does not resolve.'),
   rule('ref/service-account', 'error', 'A pod runs as a ServiceAccount that does not exist.'),
   rule('ref/scale-target', 'error', 'An HPA scaleTargetRef names a workload that does not exist.'),
+  rule('ref/metrics-api', 'error', 'An HPA scales on metrics whose API (metrics.k8s.io for CPU/memory) no APIService serves.'),
   rule('ref/pdb-selector', 'error', 'A PodDisruptionBudget selects no pod template in its namespace.'),
   rule('ref/networkpolicy-selector', 'warning', 'A NetworkPolicy podSelector selects no pod template in its namespace.'),
   rule('ref/argocd-path', 'error', 'An Argo CD Application points at a repository path that does not exist.'),
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   rule('policy/host-path', 'warning', 'A pod mounts a hostPath volume.'),
   rule('policy/run-as-non-root', 'warning', 'A container may run as root (no runAsNonRoot: true / non-zero runAsUser).'),
   rule('policy/plaintext-secret', 'warning', 'A Secret carries plaintext data/stringData (commit a SealedSecret instead).'),
+  rule('policy/network-policy-enforced', 'warning', 'A NetworkPolicy in a cluster where nothing enforces NetworkPolicies (it is inert).'),
   rule('policy/opt-out', 'error', 'The opt-out annotation is malformed, names a non-policy rule, or gives no reason.'),
 ];
 

@@ -113,7 +113,7 @@ describe('acme: Let\'s Encrypt', () => {
     const issuer = acme(production, dev.platform);
     expect(issuer.components).toEqual([]);
     expect(issuer.trust).toBeUndefined();
-    expect(issuer.facts).toEqual({ issuer: 'letsencrypt', caServer: 'https://acme-v02.api.letsencrypt.org/directory' });
+    expect(issuer.facts).toEqual({ issuer: 'letsencrypt', caServer: 'https://acme-v02.api.letsencrypt.org/directory', endpoint: { internet: true, port: 443 } });
   });
 
   it('staging is selectable', () => {

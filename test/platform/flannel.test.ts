@@ -20,6 +20,7 @@ const cluster: ClusterFacts = {
   podCidr: '10.42.0.0/16',
   serviceCidr: '10.96.0.0/12',
   kubeProxyMode: 'iptables',
+  kubeletServingCerts: 'self-signed',
 };
 
 const component = flannel(cluster, versions);
@@ -101,8 +102,9 @@ describe('flannel', () => {
     }
   });
 
-  it('RBAC is upstream\'s: pods get, nodes get/list/watch, nodes/status patch, nothing more', () => {
-    expect(only(ClusterRole).rules).toEqual([
+  it('RBAC is upstream\'s manifest without enforcement: pods get, nodes get/list/watch, nodes/status patch, nothing more', () => {
+    const plain = flannel(cluster, versions, { enforcePolicies: false });
+    expect(plain.resources.find((r) => r instanceof ClusterRole)!.rules).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch'] },
@@ -112,5 +114,48 @@ describe('flannel', () => {
       roleRef: { kind: 'ClusterRole', name: 'flannel' },
       subjects: [{ kind: 'ServiceAccount', name: podSpec.serviceAccountName, namespace: 'kube-flannel' }],
     });
+  });
+});
+
+// flannel's chart v0.28.9 with netpol.enabled (templates/daemonset.yaml, templates/rbac.yaml, values.yaml).
+describe('flannel with NetworkPolicy enforcement', () => {
+  const netpol = podSpec.containers.find((c) => c.name === 'kube-network-policies');
+
+  it('is on by default and runs the chart\'s kube-network-policies container next to flanneld', () => {
+    expect(netpol).toEqual({
+      name: 'kube-network-policies',
+      image: `registry.k8s.io/networking/kube-network-policies:${versions['kube-network-policies']}`,
+      command: ['/bin/netpol', '--hostname-override=$(MY_NODE_NAME)', '--v=2'],
+      env: [{ name: 'MY_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+      volumeMounts: [{ name: 'lib-modules', mountPath: '/lib/modules', readOnly: true }],
+      resources: { requests: { cpu: '100m', memory: '50Mi' } },
+      securityContext: { privileged: true, capabilities: { add: ['NET_ADMIN'] } },
+    });
+    expect(podSpec.volumes).toContainEqual({ name: 'lib-modules', hostPath: { path: '/lib/modules' } });
+    expect(podSpec.hostNetwork).toBe(true);
+    expect(images.networkPolicies).toBe(netpol!.image);
+  });
+
+  it('grants the chart\'s RBAC: pods, nodes and namespaces watched, NetworkPolicies and (Baseline)AdminNetworkPolicies listed', () => {
+    expect(only(ClusterRole).rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list', 'watch'] },
+      { apiGroups: ['policy.networking.k8s.io'], resources: ['adminnetworkpolicies', 'baselineadminnetworkpolicies'], verbs: ['list', 'watch'] },
+    ]);
+  });
+
+  it('leaves the container, its volume and its RBAC out when the environment turns enforcement off', () => {
+    const plain = flannel(cluster, versions, { enforcePolicies: false });
+    const ds = plain.resources.find((r) => r instanceof DaemonSet) as DaemonSet;
+    const spec = ds.spec!.template.spec!;
+    expect(spec.containers.map((c) => c.name)).toEqual(['kube-flannel']);
+    expect(spec.volumes!.map((v) => v.name)).not.toContain('lib-modules');
+    expect(JSON.stringify(plain.resources)).not.toContain('networkpolicies');
+    expect(ds.metadata!.annotations!['validation.gitops/opt-out']).not.toContain('policy/probes');
+  });
+
+  it('refuses a kube-network-policies pin outside the release line', () => {
+    expect(() => flannel(cluster, { ...versions, 'kube-network-policies': 'v1.1.0' })).toThrow(/outside the releases platform\/flannel\.ts was written for/);
   });
 });

@@ -24,6 +24,7 @@ const cluster: ClusterFacts = {
   podCidr: '10.244.0.0/16',
   serviceCidr: '10.96.0.0/12',
   kubeProxyMode: 'iptables',
+  kubeletServingCerts: 'self-signed',
 };
 const lb: LoadBalancerFacts = { pool: { name: 'lab', first: '192.168.7.200', last: '192.168.7.220' }, ingressIp: '192.168.7.200' };
 

@@ -20,7 +20,7 @@ const plain = (r: Resource): unknown => (typeof (r as ModelInstance).toJSON === 
 const input: TraefikInput = {
   loadBalancerIp: { address: '10.0.0.201', pool: 'default' },
   storageClass: { name: 'fast-rwo', readWriteMany: false },
-  acme: { issuer: 'letsencrypt', caServer: 'https://acme-staging-v02.api.letsencrypt.org/directory' },
+  acme: { issuer: 'letsencrypt', caServer: 'https://acme-staging-v02.api.letsencrypt.org/directory', endpoint: { internet: true, port: 443 } },
   email: 'ops@example.test',
   dashboardHost: 'traefik.example.test',
   versions: dev.platform,

@@ -157,7 +157,7 @@ describe('extending and breaking the sources', () => {
 
   it('names the source line of an unexpected failure in a model and how to find the cause', () => {
     box = sandbox();
-    box.write('platform/flannel.ts', box.read('platform/flannel.ts').replace('export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Component {', 'export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Component {\n  (cluster as unknown as { nodes: { x: { y: 1 } }[] }).nodes[0]!.x.y;'));
+    box.write('platform/flannel.ts', box.read('platform/flannel.ts').replace('export function flannel(cluster: ClusterFacts, versions: FlannelVersions, network: NetworkSwitches = { enforcePolicies: true }): Component {', 'export function flannel(cluster: ClusterFacts, versions: FlannelVersions, network: NetworkSwitches = { enforcePolicies: true }): Component {\n  (cluster as unknown as { nodes: { x: { y: 1 } }[] }).nodes[0]!.x.y;'));
     const r = box.run('render');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: platform\/flannel\.ts:\d+: Cannot read properties of undefined/);

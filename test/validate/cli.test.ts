@@ -126,7 +126,9 @@ describe('npm run validate', () => {
   });
 
   it('--kube-version decides removed APIs', () => {
-    writeFileSync(join(dir, 'hpa.yaml'), 'apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: web}\nspec:\n  scaleTargetRef: {kind: Deployment, name: web, apiVersion: apps/v1}\n  maxReplicas: 2\n');
+    // The HPA's default CPU metric needs the metrics API: metrics-server's APIService comes along.
+    writeFileSync(join(dir, 'hpa.yaml'), 'apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: web}\nspec:\n  scaleTargetRef: {kind: Deployment, name: web, apiVersion: apps/v1}\n  maxReplicas: 2\n' +
+      '---\napiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.metrics.k8s.io}\nspec: {group: metrics.k8s.io, version: v1beta1, groupPriorityMinimum: 100, versionPriority: 100, service: {name: metrics-server, namespace: kube-system}}\n');
     writeFileSync(join(dir, 'good/hpa-target.yaml'), '');
     const removed = run(['hpa.yaml', 'good', '--kube-version', '1.26', '--format', 'json'], dir);
     expect(removed.code).toBe(1);

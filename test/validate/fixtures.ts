@@ -85,10 +85,30 @@ export function cleanBundle(): Json[] {
   ];
 }
 
+/** The metrics API the clean HPA reads (metrics-server's APIService). */
+export const metricsApi: KubeObject = {
+  apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1beta1.metrics.k8s.io' },
+  spec: { group: 'metrics.k8s.io', version: 'v1beta1', service: { name: 'metrics-server', namespace: 'kube-system' }, groupPriorityMinimum: 100, versionPriority: 100 },
+};
+
+/** A NetworkPolicy enforcer on every node (flannel's kube-network-policies container). */
+export const policyEnforcer: KubeObject = {
+  apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-flannel-ds', namespace: 'kube-flannel' },
+  spec: {
+    selector: { matchLabels: { app: 'flannel' } },
+    template: {
+      metadata: { labels: { app: 'flannel' } },
+      spec: { containers: [{ name: 'kube-network-policies', image: 'registry.k8s.io/networking/kube-network-policies:v1.0.0' }] },
+    },
+  },
+};
+
 export const inventory: KubeObject[] = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'traefik' } },
   { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'nfs-client' } },
   { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-tls', namespace: 'web' } },
+  metricsApi,
+  policyEnforcer,
 ];
 
 export const baseOptions: ValidateOptions = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../render/validate/rules.ts';
 import type { Finding, ValidateOptions } from '../../render/validate/index.ts';
 import { stringify } from 'yaml';
-import { cleanBundle, container, mutate, rules, validate, validateYaml, type Json } from './fixtures.ts';
+import { cleanBundle, container, inventory, metricsApi, mutate, policyEnforcer, rules, validate, validateYaml, type Json } from './fixtures.ts';
 
 interface Case {
   rule: string;
@@ -15,6 +15,10 @@ interface Case {
 const dep = (change: (d: Json) => void) => () => validate(mutate(change, 'Deployment'));
 const obj = (kind: string, change: (o: Json) => void, options: Partial<ValidateOptions> = {}, name?: string) => () =>
   validate(mutate(change, kind, name), options);
+/** The clean inventory without some of its objects. */
+function inventoryWithout(...gone: Json[]): never[] {
+  return inventory.filter((o) => !gone.includes(o)) as never[];
+}
 const extra = (objects: Json[], options: Partial<ValidateOptions> = {}) => () => validate([...cleanBundle(), ...objects], options);
 
 /** The clean Deployment as YAML text, its config volume's defaultMode written as `mode` verbatim. */
@@ -145,6 +149,11 @@ const cases: Case[] = [
   { rule: 'ref/service-account', name: 'missing ServiceAccount', bad: dep((d) => (d.spec.template.spec.serviceAccountName = 'builder')), good: dep((d) => (d.spec.template.spec.serviceAccountName = 'default')) },
   { rule: 'ref/scale-target', name: 'HPA to a missing Deployment', bad: obj('HorizontalPodAutoscaler', (h) => (h.spec.scaleTargetRef.name = 'api')), good: obj('HorizontalPodAutoscaler', (h) => (h.spec.scaleTargetRef.name = 'web')) },
   { rule: 'ref/pdb-selector', name: 'PDB selecting nothing', bad: obj('PodDisruptionBudget', (p) => (p.spec.selector = { matchLabels: { app: 'api' } })), good: obj('PodDisruptionBudget', (p) => (p.spec.selector = {})) },
+  { rule: 'ref/metrics-api', name: 'HPA on the default CPU metric, no metrics-server', bad: obj('HorizontalPodAutoscaler', () => {}, { inventory: inventoryWithout(metricsApi) }), good: obj('HorizontalPodAutoscaler', () => {}) },
+  { rule: 'ref/metrics-api', name: 'HPA on an External metric, no external metrics adapter', bad: obj('HorizontalPodAutoscaler', (h) => (h.spec.metrics = [{ type: 'External', external: { metric: { name: 'queue_depth' }, target: { type: 'AverageValue', averageValue: '30' } } }])),
+    good: obj('HorizontalPodAutoscaler', (h) => (h.spec.metrics = [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 70 } } }])) },
+  { rule: 'ref/metrics-api', name: 'autoscaling/v1 always reads CPU', bad: obj('HorizontalPodAutoscaler', (h) => (h.apiVersion = 'autoscaling/v1', h.spec.targetCPUUtilizationPercentage = 60), { inventory: inventoryWithout(metricsApi) }),
+    good: obj('HorizontalPodAutoscaler', (h) => (h.apiVersion = 'autoscaling/v1', h.spec.targetCPUUtilizationPercentage = 60)) },
   { rule: 'ref/networkpolicy-selector', name: 'NetworkPolicy selecting nothing', bad: obj('NetworkPolicy', (n) => (n.spec.podSelector = { matchLabels: { app: 'api' } })), good: obj('NetworkPolicy', (n) => (n.spec.podSelector = {})) },
   { rule: 'ref/argocd-path', name: 'Application path missing', bad: obj('Application', (a) => (a.spec.source.path = 'rendered/dev/wbe')), good: obj('Application', (a) => (a.spec.source.repoURL = 'https://github.com/upstream/chart.git', a.spec.source.path = 'rendered/dev/wbe')) },
 
@@ -154,6 +163,10 @@ const cases: Case[] = [
   { rule: 'policy/resources', name: 'no memory limit', bad: dep((d) => delete container(d).resources.limits), good: dep((d) => (container(d).resources.limits = { memory: '128Mi' })) },
   { rule: 'policy/probes', name: 'no probes', bad: dep((d) => (delete container(d).readinessProbe, delete container(d).livenessProbe)), good: dep((d) => delete container(d).readinessProbe) },
   { rule: 'policy/probes', name: 'Jobs are exempt', bad: extra([asDeployment(job())]), good: extra([job()]) },
+  { rule: 'policy/network-policy-enforced', name: 'NetworkPolicy with flannel alone', bad: obj('NetworkPolicy', () => {}, { inventory: inventoryWithout(policyEnforcer) }),
+    good: extra([{ ...policyEnforcer, metadata: { name: 'calico-node', namespace: 'kube-system' }, spec: { ...policyEnforcer.spec as Json, template: { metadata: { labels: { app: 'flannel' } }, spec: { containers: [{ name: 'calico-node', image: 'docker.io/calico/node:v3.30.0' }] } } } }], { inventory: inventoryWithout(policyEnforcer) }) },
+  { rule: 'policy/network-policy-enforced', name: 'an enforcer image in an init container or a Job does not count', bad: extra([{ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'np', namespace: 'web' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'np', image: (policyEnforcer.spec as Json).template.spec.containers[0].image }] } } } }], { inventory: inventoryWithout(policyEnforcer) }),
+    good: extra([policyEnforcer], { inventory: inventoryWithout(policyEnforcer) }) },
   { rule: 'policy/privileged', name: 'privileged container', bad: dep((d) => (container(d).securityContext = { privileged: true })), good: dep((d) => (container(d).securityContext = { privileged: false })) },
   { rule: 'policy/host-path', name: 'hostPath volume', bad: dep((d) => (d.spec.template.spec.volumes.push({ name: 'host', hostPath: { path: '/var/run' } }))), good: dep((d) => d.spec.template.spec.volumes.push({ name: 'host', emptyDir: {} })) },
   { rule: 'policy/run-as-non-root', name: 'no runAsNonRoot', bad: dep((d) => (d.spec.template.spec.securityContext = {})), good: dep((d) => (d.spec.template.spec.securityContext = {}, container(d).securityContext = { runAsNonRoot: true })) },
@@ -167,12 +180,9 @@ const cases: Case[] = [
 ];
 
 function cleanInventory() {
-  return [
-    { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'traefik' } },
-    { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'nfs-client' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-tls', namespace: 'web' } },
-  ] as never[];
+  return [...inventory] as never[];
 }
+
 
 function cronJob(name: string): Json {
   return {

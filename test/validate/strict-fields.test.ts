@@ -2,7 +2,7 @@
 // open, int-or-string and quantities are not objects, and the learned fast path must never hide
 // an unknown field the Proxy run would find.
 import { describe, expect, it } from 'vitest';
-import { cleanBundle, container, mutate, validate, type Json } from './fixtures.ts';
+import { cleanBundle, container, metricsApi, mutate, validate, type Json } from './fixtures.ts';
 import { syntheticBundle } from '../../render/bench-validate.ts';
 import { validateBundle } from '../../render/validate/index.ts';
 
@@ -90,6 +90,7 @@ describe('synthetic benchmark bundle', () => {
   it('is clean, so the benchmark measures the no-finding path', () => {
     expect(validateBundle(syntheticBundle(10), { kubeVersion: '1.33', inventory: [
       { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'traefik' } },
+      metricsApi,
     ] })).toEqual([]);
   });
 });
