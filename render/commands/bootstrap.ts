@@ -13,6 +13,8 @@ import { REPO_ROOT, selectEnvironments } from './common.ts';
 export interface BootstrapDeps {
   repoDir?: string;
   out?: (line: string) => void;
+  /** Where the one-line failure goes (stderr). */
+  err?: (line: string) => void;
 }
 
 export async function run(args: string[], deps: BootstrapDeps = {}): Promise<number> {
@@ -50,7 +52,7 @@ export async function run(args: string[], deps: BootstrapDeps = {}): Promise<num
     return 0;
   } catch (e) {
     if (e instanceof BootstrapError || e instanceof SealingKeyError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      (deps.err ?? ((l: string) => process.stderr.write(`${l}\n`)))(`error: ${e.message}`);
       return 1;
     }
     throw e;
