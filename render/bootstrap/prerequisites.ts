@@ -78,9 +78,10 @@ export function prerequisites(env: Environment, built: BuiltEnvironment): string
     '## Cluster creation',
     '',
     `- [ ] On ${controlPlanes.join(', ') || 'the first control-plane node'}: \`sudo kubeadm init --pod-network-cidr=${c.podCidr} --service-cidr=${c.serviceCidr}\` (flannel's \`Network\` is rendered from the same fact), then \`kubeadm join\` every other node.`,
+    `- [ ] The LAN's DHCP server never hands out \`${lb.pool.first}\`–\`${lb.pool.last}\`: MetalLB answers ARP for those addresses.`,
     `- [ ] kubeadm labels control-plane nodes \`node.kubernetes.io/exclude-from-external-load-balancers\`: MetalLB does not announce \`${lb.ingressIp}\` from them, so at least one worker must be up.`,
     '',
-    '## Firewall between the nodes',
+    '## Firewall',
     '',
     '| port | protocol | from → to | for |',
     '|---|---|---|---|',
@@ -122,7 +123,7 @@ export function prerequisites(env: Environment, built: BuiltEnvironment): string
       '',
       `- [ ] The router port-forwards TCP 80 and 443 from its public address to \`${lb.ingressIp}\` (Traefik answers the challenge on port 80 before its HTTPS redirect).`,
       '- [ ] The public A records above exist before the first sync: a failing validation counts against Let\'s Encrypt\'s rate limits.',
-      `- [ ] \`${env.acme.email}\` receives expiry notices.`,
+      `- [ ] \`${env.acme.email}\` is the ACME account's contact: a mailbox someone reads.`,
     );
   } else {
     p(
