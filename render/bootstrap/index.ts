@@ -24,6 +24,11 @@ export interface BootstrapInput {
   /** The `--sealing-key` file: its name (for messages) and text (kept in memory only). */
   sealingKey?: { file: string; text: string };
   kubectl?: Kubectl;
+  /**
+   * The committed `rendered/<env>/<path>` files (undefined when absent): Argo CD syncs those, so
+   * a bootstrap from sources that render differently would be undone by the first sync.
+   */
+  committedFile?: (path: string) => string | undefined;
   out(line: string): void;
 }
 
@@ -45,6 +50,12 @@ export async function bootstrap(input: BootstrapInput): Promise<void> {
   const errors = render.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     throw new RenderError({ env }, `the environment does not render (${errors.length} error(s), first: ${formatFinding(errors[0]!)}): fix it before bootstrapping`);
+  }
+  if (input.committedFile) {
+    const stale = [...render.files].filter(([path, text]) => input.committedFile!(path) !== text).map(([path]) => path);
+    if (stale.length > 0) {
+      input.out(`${input.dryRun ? '# ' : ''}warning: rendered/${env}/ is not what the sources render (${stale.length} file(s), e.g. ${stale[0]}): Argo CD syncs the committed files — run npm run render, commit and push first`);
+    }
   }
   const keyed = key !== undefined || input.committedCert !== undefined;
   const steps: Step[] = planBootstrap(render.built, { timeoutSeconds: input.timeoutSeconds, sealingKey: keyed ? 'given' : 'none' });

@@ -48,7 +48,12 @@ export async function run(args: string[], deps: BootstrapDeps = {}): Promise<num
     sealingKey = { file, text: readFileSync(file, 'utf8') };
   }
   try {
-    await bootstrap({ env, dryRun: values['dry-run'], context: values.context, timeoutSeconds, committedCert, sealingKey, out });
+    const renderedDir = join(repoDir, 'rendered', env.name);
+    const committedFile = (path: string) => {
+      const file = join(renderedDir, path);
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    };
+    await bootstrap({ env, dryRun: values['dry-run'], context: values.context, timeoutSeconds, committedCert, sealingKey, committedFile, out });
     return 0;
   } catch (e) {
     if (e instanceof BootstrapError || e instanceof SealingKeyError) {

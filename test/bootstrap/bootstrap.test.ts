@@ -77,6 +77,8 @@ describe('npm run bootstrap', () => {
     expect(steps).toEqual(['preflight', 'namespaces', 'cni', 'argocd', 'sealed-secrets', 'root']);
     expect(r.stdout).toContain("kubectl --context lab apply --server-side --field-manager=gitops-bootstrap-upstream --force-conflicts -n argocd -k 'https://github.com/argoproj/argo-cd/manifests/cluster-install?ref=v3.3.6'");
     expect(r.stdout).toContain('#   < rendered/dev/flannel/daemonset-kube-flannel-ds.yaml');
+    // The committed rendered/ is what the sources render: no staleness warning.
+    expect(r.stdout).not.toContain('warning');
     for (const line of r.stdout.split('\n').filter((l) => l.startsWith('kubectl'))) expect(line).toMatch(/^kubectl --context lab /);
     expect(f.calls()).toEqual([]);
   });
@@ -133,6 +135,13 @@ describe('npm run bootstrap', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: bootstrap step 4/6 "argocd" failed: `kubectl -n argocd rollout status deployment/argocd-repo-server --timeout=30s` exited 1: error: timed out waiting for the condition');
     expect(f.calls().at(-1)!.argv.join(' ')).toContain('deployment/argocd-repo-server');
+  });
+
+  it('warns when the committed rendered/ is not what the sources render (Argo CD would undo the bootstrap)', async () => {
+    cluster();
+    const r = await bootstrap('--env', 'dev', '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^# warning: rendered\/dev\/ is not what the sources render \(\d+ file\(s\), e\.g\. [a-z-]+\/[a-z0-9.-]+\.yaml\): Argo CD syncs the committed files — run npm run render, commit and push first$/m);
   });
 
   it('warns when a node of the environment is missing, and passes no --context unless given', async () => {
