@@ -20,7 +20,7 @@
 // installs and this repository's objects both describe argocd-cm & co.; with one manager,
 // re-applying upstream's empty copy would drop the settings for a moment. With two, each apply
 // re-states only its own fields, so a second run changes nothing.
-import { PARAMS_READERS } from '../../platform/argocd.ts';
+import { ARGOCD_NAMESPACE as ARGOCD, PARAMS_READERS } from '../../platform/argocd.ts';
 import type { BuiltEnvironment, RenderedObject } from '../build.ts';
 import { objectId } from '../build.ts';
 import { isClusterScoped } from '../scope.ts';
@@ -28,8 +28,6 @@ import { RenderError, type KubeObject } from '../types.ts';
 
 export const FIELD_MANAGER = 'gitops-bootstrap';
 export const UPSTREAM_FIELD_MANAGER = 'gitops-bootstrap-upstream';
-/** Where Argo CD runs (the rendered Applications' namespace). */
-const ARGOCD = 'argocd';
 /** Components the bootstrap installs itself before Argo CD exists. */
 export const BOOTSTRAP_COMPONENTS = { cni: 'flannel', argocd: 'argocd', sealedSecrets: 'sealed-secrets' } as const;
 const ARGOCD_CRDS = ['applications.argoproj.io', 'applicationsets.argoproj.io', 'appprojects.argoproj.io'];
