@@ -120,6 +120,12 @@ describe('npm run bootstrap', () => {
     expect(kindsIn(calls.at(-1)!.stdin)).toEqual(['AppProject/apps', 'AppProject/platform', 'AppProject/previews', 'Application/root']);
     expect(first.stdout).toContain('bootstrap of dev done');
 
+    // --dry-run printed exactly these commands, in this order.
+    const printed = (await bootstrap('--env', 'dev', '--context', 'lab', '--timeout', '2m', '--dry-run')).stdout.split('\n').filter((l) => l.startsWith('kubectl '));
+    const ran = first.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('kubectl '));
+    expect(ran).toEqual(printed);
+    expect(ran).toHaveLength(calls.length);
+
     f.reset();
     const second = await bootstrap('--env', 'dev', '--context', 'lab', '--timeout', '2m');
     expect(second.code, second.stderr).toBe(0);
