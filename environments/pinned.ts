@@ -1,17 +1,18 @@
 // The part of each app's values that comes from an environment's versions file: image
 // repositories are written here once, the tags come from the pins (which promotion rewrites).
 import type devVersions from './dev.versions.json';
+import { ownedImages } from '../apps/images.ts';
 
 type AppPins = (typeof devVersions)['apps'];
 
 export function pinnedValues(pins: AppPins) {
   return {
-    hello: { image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },
+    hello: { image: { repository: ownedImages.vhelloworld.repository, tag: pins.hello.image } },
     'sound-buzz': { version: pins['sound-buzz'].navidrome },
     'django-web': {
       images: {
-        public: { repository: 'ghcr.io/sound-buzz/garage-public', tag: pins['django-web'].public },
-        api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: pins['django-web'].api },
+        public: { repository: ownedImages['garage-public'].repository, tag: pins['django-web'].public },
+        api: { repository: ownedImages['garage-api'].repository, tag: pins['django-web'].api },
       },
       postgres: pins['django-web'].postgres,
       redis: pins['django-web'].redis,

@@ -27,7 +27,7 @@ const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** The ConfigMaps this repo owns; the upstream install must not manage them too. */
 const OWNED_CONFIGMAPS = ['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm'] as const;
 /** Upstream workloads that read argocd-cmd-params-cm at start. */
-const PARAMS_READERS = [
+export const PARAMS_READERS = [
   { kind: 'Deployment', name: 'argocd-server' },
   { kind: 'Deployment', name: 'argocd-repo-server' },
   { kind: 'Deployment', name: 'argocd-applicationset-controller' },

@@ -10,6 +10,7 @@ import { previewApplicationSet } from './delivery/preview-appset.ts';
 import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
 import { isClusterScoped } from './scope.ts';
 import { loadAppAssets, type AppAssets } from './assets.ts';
+import { checkOwnedImages } from './owned-images.ts';
 
 export interface RenderedObject {
   env: string;
@@ -64,6 +65,7 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
     }
   }
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  checkOwnedImages(env.name, objects);
   return { env, components, objects };
 }
 

@@ -1,4 +1,6 @@
 // `npm run release -- --app <app> --version <v> [--image <name>] [--env dev] [--open-pr]`
+// `npm run release -- --image-tag images/<name>/v<version> …` — the same for an image this
+// repository builds (apps/images.ts): the tag names the image, hence the app, pin and version.
 // An app repository announces a new image; this bumps the app's pins in dev's versions file
 // (semver and newer than what dev runs), re-renders dev and shows the diff. With --open-pr it
 // opens (or updates) the app's release PR `release/<app>` and asks GitHub to auto-merge it once
@@ -10,6 +12,7 @@ import { enableAutoMerge } from '../delivery/github-pulls.ts';
 import { changesTable, formatChanges } from '../delivery/promotion.ts';
 import { proposeChange } from '../delivery/propose.ts';
 import { planRelease } from '../delivery/release.ts';
+import { parseImageTag } from '../delivery/image-release.ts';
 import { readVersions, versionsFileName, writeVersions } from '../delivery/versions-file.ts';
 import { parse, UsageError } from './args.ts';
 import { REPO_ROOT } from './common.ts';
@@ -25,6 +28,7 @@ export async function run(args: string[], deps: ReleaseDeps = {}): Promise<numbe
     app: { type: 'string' },
     version: { type: 'string' },
     image: { type: 'string' },
+    'image-tag': { type: 'string' },
     env: { type: 'string', default: 'dev' },
     'open-pr': { type: 'boolean', default: false },
     'no-auto-merge': { type: 'boolean', default: false },
@@ -34,7 +38,12 @@ export async function run(args: string[], deps: ReleaseDeps = {}): Promise<numbe
   });
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
-  if (!values.app || !values.version) throw new UsageError('release: --app <app> and --version <version> are required');
+  if (values['image-tag']) {
+    if (values.app || values.version || values.image) throw new UsageError('release: --image-tag names the app, image and version; do not also pass --app, --version or --image');
+    const tagged = parseImageTag(values['image-tag']);
+    Object.assign(values, { app: tagged.image.release.app, version: tagged.version, image: tagged.image.release.pin });
+  }
+  if (!values.app || !values.version) throw new UsageError('release: --app <app> and --version <version> (or --image-tag) are required');
   if (!environments.some((e) => e.name === values.env)) throw new UsageError(`release: unknown environment "${values.env}"`);
   const env = values.env;
   const image = values.image === '' ? undefined : values.image;

@@ -133,6 +133,17 @@ describe('release', () => {
     expect(JSON.parse(repo.git('show', `${sha}:environments/dev.versions.json`)).apps['django-web'].api).toBe('1.3.0');
     reset();
   }, 120_000);
+
+  it('takes the tag of an image this repository built (images.yml → release.yml): one pin moves', async () => {
+    const r = await repo.cli(['release', '--image-tag', 'images/garage-api/v1.2.1']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('django-web api: 1.2.0 → 1.2.1');
+    expect(r.stdout).not.toContain('django-web public:');
+    expect(JSON.parse(repo.read('environments/dev.versions.json')).apps['django-web']).toMatchObject({ api: '1.2.1', public: '1.2.0' });
+    expect(repo.read('rendered/dev/django-web/deployment-api.yaml')).toContain('image: ghcr.io/sound-buzz/garage-api:1.2.1');
+    reset();
+  }, 120_000);
 });
 
 describe('preview', () => {

@@ -34,9 +34,17 @@ const NOT_NPM: { file: string; job: string; step: string; why: string }[] = [
   },
 ];
 
+/** Jobs outside pr-comment.yml that may hold a write scope, each with the reason. */
+const WRITERS: { file: string; job: string; scopes: string[]; why: string }[] = [
+  {
+    file: 'images.yml', job: 'publish', scopes: ['packages'],
+    why: 'pushes the images this repository builds to its GHCR packages with the run token; triggered only by tags, which only people with push access create',
+  },
+];
+
 interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string; name?: string; id?: string; env?: Record<string, string>; 'continue-on-error'?: boolean }
 interface Job { permissions?: unknown; steps?: Step[]; needs?: string[] | string; if?: string; uses?: string; environment?: unknown; secrets?: unknown }
-interface Workflow { on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; 'cancel-in-progress'?: unknown }; jobs: Record<string, Job> }
+interface Workflow { name?: string; on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; 'cancel-in-progress'?: unknown }; jobs: Record<string, Job> }
 
 const text = (f: string) => readFileSync(join(DIR, f), 'utf8');
 const load = (f: string) => parse(text(f)) as Workflow;
@@ -231,10 +239,32 @@ describe('security properties', () => {
     expect(post.run).toContain('--head-sha');
     expect(post.run).not.toContain('--pr ');
     for (const other of FILES.filter((x) => x !== 'pr-comment.yml')) {
-      for (const j of Object.values(load(other).jobs)) {
-        expect(Object.values((j.permissions ?? {}) as Record<string, string>)).not.toContain('write');
+      for (const [name, j] of Object.entries(load(other).jobs)) {
+        const writes = Object.entries((j.permissions ?? {}) as Record<string, string>).filter(([, v]) => v === 'write').map(([k]) => k);
+        const allowed = WRITERS.find((w) => w.file === other && w.job === name);
+        expect(writes, `${other} job ${name}`).toEqual(allowed ? allowed.scopes : []);
       }
     }
+  });
+
+  it('images builds only tags (never pull request code) and pushes with its own token, to GHCR only', () => {
+    const w = load('images.yml');
+    expect(w.on).toEqual({ push: { tags: ['images/*/v*'] } });
+    const job = w.jobs.publish;
+    expect(job.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(readsSecrets(job)).toBe(false);
+    const steps = job.steps ?? [];
+    const plan = steps.findIndex((s) => s.run?.startsWith('npm run images -- plan --tag "$TAG"') === true);
+    const login = steps.findIndex((s) => s.uses?.startsWith('docker/login-action@') === true);
+    const build = steps.findIndex((s) => s.uses?.startsWith('docker/build-push-action@') === true);
+    expect(steps[plan].env?.TAG).toBe('${{ github.ref_name }}');
+    expect([plan < login, login < build]).toEqual([true, true]);
+    expect(steps[login].with).toEqual({ registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ github.token }}' });
+    expect(steps[build].with?.tags).toBe('${{ steps.image.outputs.ref }}');
+    // release.yml follows a successful tag build, never another event of images.yml.
+    const release = load('release.yml');
+    expect(release.on.workflow_run).toEqual({ workflows: [w.name], types: ['completed'] });
+    expect(release.jobs.release.if).toContain("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
   });
 });
 
