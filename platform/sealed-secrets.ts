@@ -10,7 +10,9 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
 import type { PlatformVersions } from '../environments/types.ts';
+import type { SealedEntry } from '../environments/sealed.ts';
 import type { Component, UpstreamSource } from '../render/types.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
@@ -133,4 +135,28 @@ export function sealedSecrets(versions: SealedSecretsVersions): Component {
   ];
   // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
   return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)] };
+}
+
+/** The annotations that tell the controller a ciphertext was sealed with a wider scope than strict. */
+const SCOPE_ANNOTATIONS: Record<SealedEntry['scope'], Record<string, string>> = {
+  strict: {},
+  'namespace-wide': { 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
+  'cluster-wide': { 'sealedsecrets.bitnami.com/cluster-wide': 'true' },
+};
+
+/**
+ * The SealedSecret the controller turns into Secret `namespace/name` (type Opaque). `partOf`
+ * labels both with the component that first reads it.
+ */
+export function sealedSecret(namespace: string, name: string, entry: SealedEntry, partOf: string): SealedSecret {
+  const labels = { 'app.kubernetes.io/part-of': partOf };
+  const annotations = SCOPE_ANNOTATIONS[entry.scope];
+  const withAnnotations = Object.keys(annotations).length ? { annotations } : {};
+  return new SealedSecret({
+    metadata: { name, namespace, labels, ...withAnnotations },
+    spec: {
+      encryptedData: Object.fromEntries(Object.keys(entry.encryptedData).sort().map((k) => [k, entry.encryptedData[k]!])),
+      template: { metadata: { name, namespace, labels, ...withAnnotations }, type: 'Opaque' },
+    },
+  });
 }

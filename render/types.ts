@@ -86,6 +86,13 @@ export interface Component {
   runtimeObjects?: KubeObject[];
 }
 
+/**
+ * On a runtime object (`Component.runtimeObjects`) of kind Secret: who creates it in the cluster,
+ * e.g. `the MetalLB controller`. The value `environment` only declares that a model reads it and
+ * the environment must provide it (a SealedSecret, see render/inventory/).
+ */
+export const PROVIDED_BY_ANNOTATION = 'secrets.gitops/provided-by';
+
 /** A user mistake or a broken invariant: printed without a stack trace, exit 1. */
 export class RenderError extends Error {
   readonly where: ErrorLocation;

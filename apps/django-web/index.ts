@@ -87,11 +87,11 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     backup: values.backup,
   });
 
-  const secrets = appSecrets(APP, [{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }], values.sealed);
+  const secrets = appSecrets([{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }]);
   // The database is its own Argo CD Application, one wave earlier: the web tiers' PreSync
   // migration needs a running server, and PreSync hooks run before anything of their own
   // Application is applied — on a first install the database would not exist yet.
-  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...secrets.sealed, ...policies(ctx)];
+  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...policies(ctx)];
   const web: Resource[] = [
     settings,
     ...publicTier.resources,
@@ -110,7 +110,7 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     }),
   ];
   return [
-    appComponent(`${APP}-db`, data, { namespace: APP, syncWave: -1, runtimeObjects: secrets.outOfBand }),
+    appComponent(`${APP}-db`, data, { namespace: APP, syncWave: -1, runtimeObjects: secrets }),
     appComponent(APP, web),
   ];
 };

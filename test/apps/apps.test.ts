@@ -41,14 +41,14 @@ describe.each(ENVS)('apps in %s', (env) => {
     }
   });
 
-  it('declares every referenced Secret not yet sealed as an out-of-band runtime object, without data', () => {
+  it('declares every referenced Secret as a runtime object the environment provides, without data', () => {
     const components = built(env).components.filter((c) => c.layer === 'app');
     const declared = new Set(components.flatMap((c) => c.runtimeObjects ?? []).map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
     for (const c of components) {
       for (const o of c.runtimeObjects ?? []) {
         expect(o.kind).toBe('Secret');
         expect(Object.keys(o).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
-        expect(o.metadata.annotations?.['secrets.gitops/provisioned']).toBe('out-of-band');
+        expect(o.metadata.annotations?.['secrets.gitops/provided-by']).toBe('environment');
       }
       for (const { object } of appObjects(env).filter((o) => o.component === c.name && WORKLOADS.has(o.object.kind))) {
         const spec = podSpec(object);

@@ -157,9 +157,8 @@ describe('preview secrets', () => {
   it('takes no ciphertext from dev (it would not decrypt in pr-<n>) and marks its own cluster-wide', () => {
     const cipher = 'A'.repeat(80);
     const withSealed = structuredClone(preview);
-    const dw = withSealed.apps['django-web']!;
-    expect(dw.sealed).toBeUndefined();
-    dw.sealed = { 'db-credentials': { password: cipher, 'replication-password': cipher } };
+    expect(withSealed.sealed).toBeUndefined();
+    withSealed.sealed = { 'django-web/db-credentials': { scope: 'cluster-wide', encryptedData: { password: cipher, 'replication-password': cipher } } };
     const r = renderPreview(withSealed, 7);
     const sealed = r.objects.find((o) => o.kind === 'SealedSecret' && o.metadata.name === 'db-credentials') as KubeObject & {
       spec: { template: { metadata: { namespace: string; annotations: Record<string, string> } } };
