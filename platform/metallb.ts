@@ -84,6 +84,7 @@ export const metallbCrds = (version: string): UpstreamSource => ({
   targetRevision: version,
   // A kustomization: the 9 CRDs plus the bgppeers conversion-webhook patch.
   path: 'config/crd',
+  crdGroups: ['metallb.io'],
   kustomize: true,
   serverSideApply: true,
   ignoreDifferences: [

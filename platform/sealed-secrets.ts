@@ -36,6 +36,7 @@ export const sealedSecretsCrd = (version: string): UpstreamSource => ({
   targetRevision: `v${version}`,
   path: 'helm/sealed-secrets/crds',
   include: 'bitnami.com_sealedsecrets.yaml',
+  crdGroups: ['bitnami.com'],
 });
 
 export function sealedSecrets(versions: SealedSecretsVersions): Component {

@@ -110,8 +110,10 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     }),
   ];
   return [
-    appComponent(`${APP}-db`, data, { namespace: APP, syncWave: -1, runtimeObjects: secrets }),
-    appComponent(APP, web),
+    // Waves 0 and 1, not -1 and 0: only the web tiers wait for the database; every other app
+    // syncs in wave 0 beside it, so a database that cannot start holds back nothing else.
+    appComponent(`${APP}-db`, data, { namespace: APP, runtimeObjects: secrets }),
+    appComponent(APP, web, { syncWave: 1 }),
   ];
 };
 

@@ -1,5 +1,5 @@
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { PROVIDED_BY_ANNOTATION, type KubeObject } from '../../render/types.ts';
+import { PROVIDED_BY_ANNOTATION, SAME_AS_ANNOTATION, type KubeObject } from '../../render/types.ts';
 
 /**
  * A Secret an app consumes, by name only. The Secret itself is created in the cluster by the
@@ -9,10 +9,21 @@ import { PROVIDED_BY_ANNOTATION, type KubeObject } from '../../render/types.ts';
 export interface SecretRef<Key extends string = string> {
   name: string;
   keys: readonly Key[];
+  /**
+   * Keys that must hold the same value as a key of another Secret (Secrets do not cross
+   * namespaces): `npm run seal -- --generate-missing` seals one random value into both.
+   */
+  sameAs?: Partial<Record<Key, SecretKeyOf>>;
 }
 
-export function secretRef<const Key extends string>(name: string, keys: readonly Key[]): SecretRef<Key> {
-  return { name, keys };
+export interface SecretKeyOf {
+  namespace: string;
+  secret: string;
+  key: string;
+}
+
+export function secretRef<const Key extends string>(name: string, keys: readonly Key[], sameAs?: Partial<Record<Key, SecretKeyOf>>): SecretRef<Key> {
+  return sameAs ? { name, keys, sameAs } : { name, keys };
 }
 
 /** An environment variable read from one key of a referenced Secret. */
@@ -37,7 +48,15 @@ export function appSecrets(placements: readonly SecretPlacement[]): KubeObject[]
     p.refs.map((ref) => ({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: ref.name, namespace: p.namespace, annotations: { [PROVIDED_BY_ANNOTATION]: 'environment', 'secrets.gitops/keys': ref.keys.join(',') } },
+      metadata: {
+        name: ref.name,
+        namespace: p.namespace,
+        annotations: {
+          [PROVIDED_BY_ANNOTATION]: 'environment',
+          'secrets.gitops/keys': ref.keys.join(','),
+          ...(ref.sameAs ? { [SAME_AS_ANNOTATION]: JSON.stringify(ref.sameAs) } : {}),
+        },
+      },
     })),
   );
 }

@@ -26,7 +26,7 @@ const DATABASE = 'telegraf';
 const INFLUX = secretRef('influxdb-credentials', ['admin-password', 'writer-password', 'reader-password']);
 const GRAFANA = secretRef('grafana-admin', ['password']);
 /** The writer password again, in the agent's namespace (Secrets do not cross namespaces). */
-const WRITER = secretRef('influxdb-writer', ['password']);
+const WRITER = secretRef('influxdb-writer', ['password'], { password: { namespace: APP, secret: INFLUX.name, key: 'writer-password' } });
 
 export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
   const storageClass = ctx.platform.storageClass;
@@ -145,7 +145,8 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       interval: values.interval,
       influx: { url: influxUrl, database: DATABASE, user: 'telegraf', password: { secret: WRITER, key: 'password' }, namespace: APP, role: 'influxdb', port: INFLUX_PORT },
     }),
-    // The agent's Application follows the database's, so its first writes find InfluxDB up.
-  ], { syncWave: main.syncWave + 1, runtimeObjects: declared(AGENT_NAMESPACE) });
+    // Same wave as InfluxDB: no real order (Telegraf buffers and retries its writes until the
+    // database is up), so an agent never waits on, or holds back, another app's wave.
+  ], { syncWave: main.syncWave, runtimeObjects: declared(AGENT_NAMESPACE) });
   return [main, agent];
 };

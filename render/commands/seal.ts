@@ -1,5 +1,6 @@
 // npm run seal -- --env <env> --namespace <ns> --name <secret> (--from-literal k=v | --generate k[:length] | --from-file k=path)…
-//   [--scope strict|namespace-wide|cluster-wide] [--replace]
+//   [--scope strict|namespace-wide|cluster-wide] [--replace] [--copy <key>=<namespace>/<secret>/<key>]…
+//   (--copy seals the same value into a second Secret: Secrets do not cross namespaces)
 // npm run seal -- --env <env> --generate-missing   seal random values for every key a workload needs and nothing provides
 // npm run seal -- --env <env> --list               the secret inventory: every Secret, who reads it, what provides it
 // npm run seal -- --env <env> --new-key <file>     a new sealing key pair: certificate committed, private key to <file>
@@ -46,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
     generate: { type: 'string', multiple: true },
     scope: { type: 'string' },
     replace: { type: 'boolean' },
+    copy: { type: 'string', multiple: true },
     'generate-missing': { type: 'boolean' },
     list: { type: 'boolean' },
     'new-key': { type: 'string' },
@@ -68,22 +70,41 @@ export async function run(args: string[]): Promise<number> {
   const inputs = readValues(values['from-literal'] ?? [], values.generate ?? [], values['from-file'] ?? []);
   if (inputs.length === 0) throw new UsageError('seal: give at least one --from-literal k=v, --generate k[:length] or --from-file k=path');
 
+  const copies = (values.copy ?? []).map((raw) => {
+    const m = /^([^=]+)=([^/]+)\/([^/]+)\/([^/]+)$/.exec(raw);
+    if (!m) throw new UsageError(`seal: --copy expects <key>=<namespace>/<secret>/<key> (got "${raw}")`);
+    const [, from, ns, secret, key] = m as unknown as [string, string, string, string, string];
+    if (!inputs.some((v) => v.key === from)) throw new UsageError(`seal: --copy ${raw}: no value for key "${from}" is given`);
+    if (!isDnsLabel(ns) || !isDnsSubdomain(secret) || !SECRET_KEY.test(key)) throw new UsageError(`seal: --copy ${raw}: not a namespace/secret/key`);
+    return { from, namespace: ns, name: secret, key };
+  });
+
   const built = buildEnvironment(env);
-  checkNamespace(built, namespace, name);
+  for (const target of [{ namespace, name }, ...copies]) checkNamespace(built, target.namespace, target.name);
   const publicKey = readCertificate(env, certPath);
-  const encryptedData: Record<string, string> = {};
-  for (const v of inputs) encryptedData[v.key] = sealValue(publicKey, v.value, namespace, name, scope);
-  let next: SealedData;
-  try {
-    next = mergeSealed(env.sealed, { namespace, name, scope, encryptedData, replace: values.replace ?? false });
-  } catch (e) {
-    throw new RenderError({ env: env.name, file: sealedDataFile(env.name), field: `${namespace}/${name}` }, (e as Error).message);
+  const targets = [{ namespace, name, data: Object.fromEntries(inputs.map((v) => [v.key, v.value])) }];
+  for (const c of copies) {
+    let t = targets.find((x) => x.namespace === c.namespace && x.name === c.name);
+    if (!t) targets.push((t = { namespace: c.namespace, name: c.name, data: {} }));
+    t.data[c.key] = inputs.find((v) => v.key === c.from)!.value;
+  }
+  let next: SealedData = env.sealed;
+  for (const t of targets) {
+    const encryptedData = Object.fromEntries(Object.entries(t.data).map(([k, v]) => [k, sealValue(publicKey, v, t.namespace, t.name, scope)]));
+    try {
+      next = mergeSealed(next, { namespace: t.namespace, name: t.name, scope, encryptedData, replace: t.name === name && t.namespace === namespace && (values.replace ?? false) });
+    } catch (e) {
+      throw new RenderError({ env: env.name, file: sealedDataFile(env.name), field: `${t.namespace}/${t.name}` }, (e as Error).message);
+    }
   }
   writeFileAtomic(join(REPO_ROOT, sealedDataFile(env.name)), serializeSealed(next));
   process.stdout.write(`sealed ${namespace}/${name} (${scope}): ${inputs.map((v) => `${v.key} (${v.source})`).join(', ')} → ${sealedDataFile(env.name)}\n`);
-  const readers = built.secrets.entries.find((e) => e.namespace === namespace && e.name === name);
-  if (!readers || readers.readers.length === 0) {
-    process.stderr.write(`warning: nothing in env ${env.name} reads Secret ${name} in namespace ${namespace} yet: the render refuses unread ciphertext\n`);
+  for (const c of copies) process.stdout.write(`sealed ${c.namespace}/${c.name} (${scope}): ${c.key} (same value as ${c.from})\n`);
+  for (const t of targets) {
+    const readers = built.secrets.entries.find((e) => e.namespace === t.namespace && e.name === t.name);
+    if (!readers || readers.readers.length === 0) {
+      process.stderr.write(`warning: nothing in env ${env.name} reads Secret ${t.name} in namespace ${t.namespace} yet: the render refuses unread ciphertext\n`);
+    }
   }
   return 0;
 }
@@ -154,7 +175,20 @@ function generateMissing(env: Environment, certPath: string): number {
   let data = env.sealed;
   const sealed: string[] = [];
   const skipped: string[] = [];
-  for (const e of built.secrets.entries) {
+  // Plaintext generated in this run, by namespace/name/key: a key declared `sameAs` another reuses it.
+  const generated = new Map<string, Buffer>();
+  const valueFor = (e: SecretInventoryEntry, key: string): Buffer | undefined => {
+    const src = e.sameAs[key];
+    if (!src) {
+      const v = generateValue(DEFAULT_LENGTH);
+      generated.set(`${e.namespace}/${e.name}/${key}`, v);
+      return v;
+    }
+    return generated.get(`${src.namespace}/${src.name}/${src.key}`);
+  };
+  // Keys copied from another Secret go last, so their source is generated first.
+  const ordered = [...built.secrets.entries].sort((a, b) => Number(Object.keys(a.sameAs).length > 0) - Number(Object.keys(b.sameAs).length > 0));
+  for (const e of ordered) {
     const keys = missingKeys(e);
     if (keys.length === 0 && e.provider.kind !== 'none') continue;
     const wanted = e.readers.some((r) => r.blocks === 'start');
@@ -164,9 +198,19 @@ function generateMissing(env: Environment, certPath: string): number {
     }
     if (e.provider.kind !== 'none' && e.provider.kind !== 'sealed') continue;
     const scope = e.provider.kind === 'sealed' ? e.provider.scope : 'strict';
-    const encryptedData = Object.fromEntries(keys.map((k) => [k, sealValue(publicKey, generateValue(DEFAULT_LENGTH), e.namespace, e.name, scope)]));
+    const encryptedData: Record<string, string> = {};
+    for (const k of keys) {
+      const value = valueFor(e, k);
+      if (!value) {
+        const src = e.sameAs[k]!;
+        skipped.push(`${e.namespace}/${e.name}: key ${k} must equal ${src.namespace}/${src.name} ${src.key}, sealed before: seal both at once with ${sealCommand(env.name, src.namespace, src.name, [src.key], 'generate')} --copy ${src.key}=${e.namespace}/${e.name}/${k}`);
+        continue;
+      }
+      encryptedData[k] = sealValue(publicKey, value, e.namespace, e.name, scope);
+    }
+    if (Object.keys(encryptedData).length === 0) continue;
     data = mergeSealed(data, { namespace: e.namespace, name: e.name, scope, encryptedData, replace: false });
-    sealed.push(`${e.namespace}/${e.name}: ${keys.join(', ')}`);
+    sealed.push(`${e.namespace}/${e.name}: ${Object.keys(encryptedData).map((k) => (e.sameAs[k] ? `${k} (= ${e.sameAs[k]!.name} ${e.sameAs[k]!.key})` : k)).join(', ')}`);
   }
   if (sealed.length) writeFileAtomic(join(REPO_ROOT, sealedDataFile(env.name)), serializeSealed(data));
   process.stdout.write(sealed.length ? `sealed generated values (${DEFAULT_LENGTH} chars) → ${sealedDataFile(env.name)}:\n${sealed.map((s) => `  ${s}\n`).join('')}` : `env ${env.name}: every key a workload needs is provided\n`);

@@ -69,8 +69,9 @@ export function needsOf(o: KubeObject): Need[] {
     if (n) out.push({ kind: 'Secret', name: n, keys, field, blocks: 'feature' });
   };
   if (group === 'traefik.io' && o.kind === 'Middleware') {
-    feature(obj(spec.basicAuth)?.secret, 'spec.basicAuth.secret');
-    feature(obj(spec.digestAuth)?.secret, 'spec.digestAuth.secret');
+    // Traefik reads htpasswd lines from the key `users`.
+    feature(obj(spec.basicAuth)?.secret, 'spec.basicAuth.secret', ['users']);
+    feature(obj(spec.digestAuth)?.secret, 'spec.digestAuth.secret', ['users']);
   }
   if (group === 'traefik.io' && (o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP')) feature(obj(spec.tls)?.secretName, 'spec.tls.secretName');
   if (group === 'networking.k8s.io' && o.kind === 'Ingress') arr(spec.tls).forEach((t, i) => feature(obj(t)?.secretName, `spec.tls[${i}].secretName`));
@@ -81,7 +82,8 @@ export function needsOf(o: KubeObject): Need[] {
           const c = obj(cfg);
           if (!c) continue;
           const base = `spec.generators[${i}].${kind}.${host}`;
-          feature(c.appSecretName, `${base}.appSecretName`);
+          // A GitHub App's credentials in Argo CD's repo-creds layout.
+          feature(c.appSecretName, `${base}.appSecretName`, ['githubAppID', 'githubAppInstallationID', 'githubAppPrivateKey']);
           const token = obj(c.tokenRef);
           feature(token?.secretName, `${base}.tokenRef.secretName`, str(token?.key) ? [token!.key as string] : []);
         }

@@ -5,7 +5,7 @@
 import type { Environment } from '../../environments/types.ts';
 import { sealedDataFile, type SealingScope } from '../../environments/sealed.ts';
 import { sealedSecret } from '../../platform/sealed-secrets.ts';
-import { PROVIDED_BY_ANNOTATION, RenderError, type Component, type KubeObject } from '../types.ts';
+import { PROVIDED_BY_ANNOTATION, SAME_AS_ANNOTATION, RenderError, type Component, type KubeObject } from '../types.ts';
 import { needsOf, type Need } from './needs.ts';
 
 
@@ -36,6 +36,8 @@ export interface SecretInventoryEntry {
   keys: string[];
   readers: SecretReader[];
   provider: SecretProvider;
+  /** Keys that must equal a key of another Secret (declared by the model that reads both). */
+  sameAs: Record<string, { namespace: string; name: string; key: string }>;
 }
 
 export interface SecretInventory {
@@ -95,7 +97,7 @@ export function secretInventory(env: Environment, components: readonly Component
   const entry = (namespace: string, name: string): SecretInventoryEntry => {
     const key = `${namespace}/${name}`;
     let e = entries.get(key);
-    if (!e) entries.set(key, (e = { namespace, name, keys: [], readers: [], provider: { kind: 'none' } }));
+    if (!e) entries.set(key, (e = { namespace, name, keys: [], readers: [], provider: { kind: 'none' }, sameAs: {} }));
     return e;
   };
   for (const [key, list] of readersOf(objects)) {
@@ -122,6 +124,13 @@ export function secretInventory(env: Environment, components: readonly Component
     for (const o of c.runtimeObjects ?? []) {
       if (o.kind !== 'Secret') continue;
       const by = o.metadata.annotations?.[PROVIDED_BY_ANNOTATION];
+      const sameAs = o.metadata.annotations?.[SAME_AS_ANNOTATION];
+      if (sameAs) {
+        const e = entry(o.metadata.namespace ?? c.namespace, o.metadata.name);
+        for (const [k, v] of Object.entries(JSON.parse(sameAs) as Record<string, { namespace: string; secret: string; key: string }>)) {
+          e.sameAs[k] = { namespace: v.namespace, name: v.secret, key: v.key };
+        }
+      }
       if (by === 'environment') continue;
       const e = entry(o.metadata.namespace ?? c.namespace, o.metadata.name);
       if (e.provider.kind === 'none') e.provider = { kind: 'runtime', component: c.name, by: by ?? `created at runtime (declared by ${c.name})` };
