@@ -13,7 +13,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { Environment } from '../../environments/types.ts';
 import { isDnsLabel, isDnsSubdomain, SEALING_SCOPES, SECRET_KEY, sealedDataFile, sealingCertFile, type SealedData, type SealingScope } from '../../environments/sealed.ts';
-import { buildEnvironment, type BuiltEnvironment } from '../build.ts';
+import type { BuiltEnvironment } from '../build.ts';
 import { missingKeys, type SecretInventoryEntry } from '../inventory/index.ts';
 import { mergeSealed, newSealingKeyPair, sealCommand, sealingPublicKey, sealValue, serializeSealed, writeFileAtomic } from '../seal/index.ts';
 import { RenderError } from '../types.ts';
@@ -55,9 +55,9 @@ export async function run(args: string[]): Promise<number> {
   if (!values.env) throw new UsageError('seal: --env is required');
   const env = selectEnvironments([values.env])[0]!;
   if (values['new-key'] !== undefined) return newKey(env, values['new-key']);
-  if (values.list) return list(buildEnvironment(env));
+  if (values.list) return list(await build(env));
   const certPath = join(REPO_ROOT, sealingCertFile(env.name));
-  if (values['generate-missing']) return generateMissing(env, certPath);
+  if (values['generate-missing']) return generateMissing(env, certPath, await build(env));
 
   if (!values.namespace) throw new UsageError('seal: --namespace is required');
   if (!values.name) throw new UsageError('seal: --name is required');
@@ -79,9 +79,9 @@ export async function run(args: string[]): Promise<number> {
     return { from, namespace: ns, name: secret, key };
   });
 
-  const built = buildEnvironment(env);
-  for (const target of [{ namespace, name }, ...copies]) checkNamespace(built, target.namespace, target.name);
   const publicKey = readCertificate(env, certPath);
+  const built = await build(env);
+  for (const target of [{ namespace, name }, ...copies]) checkNamespace(built, target.namespace, target.name);
   const targets = [{ namespace, name, data: Object.fromEntries(inputs.map((v) => [v.key, v.value])) }];
   for (const c of copies) {
     let t = targets.find((x) => x.namespace === c.namespace && x.name === c.name);
@@ -107,6 +107,12 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+/** Loaded only when needed: bad arguments are refused before every model loads. */
+async function build(env: Environment): Promise<BuiltEnvironment> {
+  const { buildEnvironment } = await import('../build.ts');
+  return buildEnvironment(env);
 }
 
 function readValues(literals: string[], generated: string[], files: string[]): Value[] {
@@ -169,8 +175,7 @@ function readCertificate(env: Environment, path: string) {
 }
 
 /** Random values for every key a workload needs that nothing provides (the lab's first day). */
-function generateMissing(env: Environment, certPath: string): number {
-  const built = buildEnvironment(env);
+function generateMissing(env: Environment, certPath: string, built: BuiltEnvironment): number {
   const publicKey = readCertificate(env, certPath);
   let data = env.sealed;
   const sealed: string[] = [];

@@ -20,7 +20,7 @@ export function mergeSealed(data: SealedData, u: SealedUpdate): SealedData {
   if (old && old.scope !== u.scope && !u.replace) {
     const keys = Object.keys(old.encryptedData).filter((k) => !(k in u.encryptedData));
     if (keys.length) {
-      throw new Error(`${id} is sealed with scope ${old.scope}: a Secret has one scope, so seal its other key(s) ${keys.join(', ')} too, or pass --replace`);
+      throw new Error(`sealed with scope ${old.scope}: a Secret has one scope, so seal its other key(s) ${keys.join(', ')} too, or pass --replace`);
     }
   }
   const encryptedData = { ...(old && !u.replace ? old.encryptedData : {}), ...u.encryptedData };

@@ -15,13 +15,13 @@ export interface SealingKeyPair {
 }
 
 /** The controller's own defaults: RSA 4096, a self-signed certificate valid 10 years. */
-export async function newSealingKeyPair(commonName: string): Promise<SealingKeyPair> {
+export async function newSealingKeyPair(commonName: string, modulusLength = 4096): Promise<SealingKeyPair> {
   // node:crypto makes keys but cannot issue X.509 certificates: @peculiar/x509 does that part
   // (its dependency injection needs the Reflect metadata polyfill loaded first).
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 4096 };
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength };
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date();
   const notAfter = new Date(notBefore.getTime() + 10 * 365 * 24 * 3600 * 1000);
