@@ -13,7 +13,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
 import type { PlatformVersions } from '../environments/types.ts';
 import type { SealedEntry } from '../environments/sealed.ts';
-import type { Component, UpstreamSource } from '../render/types.ts';
+import { PROVIDED_BY_ANNOTATION, type Component, type UpstreamSource } from '../render/types.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
 /** The releases this model was written for: 0.36.1's controller.yaml and its patches. Images are tagged without `v`. */
@@ -28,6 +28,11 @@ export type SealedSecretsVersions = Pick<PlatformVersions, 'sealed-secrets'>;
 export const sealedSecretsNamespace = 'sealed-secrets';
 /** kubeseal's default `--controller-name`; the namespace must be passed (`--controller-namespace`). */
 export const sealedSecretsControllerName = 'sealed-secrets-controller';
+/**
+ * The operator's sealing key pair (whose certificate is environments/<env>.sealing-cert.pem),
+ * installed by the bootstrap in the controller's namespace before the controller starts.
+ */
+export const sealingKeySecretName = 'sealed-secrets-key-repo';
 
 /** The CRD from the release's git tag, which is the image tag with a `v`. */
 export const sealedSecretsCrd = (version: string): UpstreamSource => ({
@@ -135,7 +140,8 @@ export function sealedSecrets(versions: SealedSecretsVersions): Component {
     }),
   ];
   // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
-  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)] };
+  const key = { apiVersion: 'v1', kind: 'Secret', metadata: { name: sealingKeySecretName, namespace, annotations: { [PROVIDED_BY_ANNOTATION]: 'npm run bootstrap (--sealing-key: the operator-held key pair)' } } };
+  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)], runtimeObjects: [key] };
 }
 
 /** The annotations that tell the controller a ciphertext was sealed with a wider scope than strict. */

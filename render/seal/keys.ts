@@ -5,7 +5,7 @@
 // the cluster exists and decrypt on its first boot.
 import { webcrypto, X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { Secret } from 'kubernetes-models/v1/Secret';
-import { sealedSecretsNamespace } from '../../platform/sealed-secrets.ts';
+import { sealedSecretsNamespace, sealingKeySecretName } from '../../platform/sealed-secrets.ts';
 
 export interface SealingKeyPair {
   /** Public: committed as environments/<env>.sealing-cert.pem. */
@@ -59,7 +59,7 @@ export function sealingPublicKey(certPem: string): KeyObject {
  * The Secret that hands an operator-held key pair to the controller (for `npm run bootstrap`):
  * applied before the controller starts, it is the active sealing key.
  */
-export function sealingKeySecret(pair: SealingKeyPair, name = 'sealed-secrets-key-repo'): Secret {
+export function sealingKeySecret(pair: SealingKeyPair, name = sealingKeySecretName): Secret {
   return new Secret({
     metadata: { name, namespace: sealedSecretsNamespace, labels: { 'sealedsecrets.bitnami.com/sealed-secrets-key': 'active' } },
     type: 'kubernetes.io/tls',
