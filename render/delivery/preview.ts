@@ -98,8 +98,10 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
       for (const o of c.runtimeObjects ?? []) runtime.push(confine(structuredClone(o), c.namespace, namespace, app));
     }
   }
-  // The template's cluster-wide ciphertext, placed as in an environment, then confined like the rest.
-  const sealed = template.sealed ?? {};
+  // Cluster-wide ciphertext (the base environment's, and the template's own), placed as in an
+  // environment, then confined like the rest; strict values of the base never leave it.
+  const baseWide = Object.entries(template.base.sealed).filter(([, e]) => e.scope === 'cluster-wide');
+  const sealed = { ...Object.fromEntries(baseWide), ...template.sealed };
   for (const [key, entry] of Object.entries(sealed)) {
     if (entry.scope !== 'cluster-wide') throw new RenderError({ ...where, field: `sealed.${key}.scope` }, `a preview's namespace is not known when sealing: seal ${key} with --scope cluster-wide`);
   }

@@ -168,4 +168,11 @@ describe('preview secrets', () => {
     expect(sealed.spec.template.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
     expect(sealed.spec.template.metadata.namespace).toBe('pr-7');
   });
+
+  it("never carries the base's strict ciphertext, and refuses strict ciphertext of its own", () => {
+    expect(Object.values(preview.base.sealed).some((e) => e.scope === 'strict')).toBe(true);
+    expect(renderPreview(preview, 7).objects.filter((o) => o.kind === 'SealedSecret')).toEqual([]);
+    const strict = { ...structuredClone(preview), sealed: { 'wordpress/mysql-credentials': { scope: 'strict' as const, encryptedData: { password: 'A'.repeat(80) } } } };
+    expect(() => renderPreview(strict, 7)).toThrow(/seal wordpress\/mysql-credentials with --scope cluster-wide/);
+  });
 });
