@@ -3,7 +3,7 @@
 // Secret labelled sealedsecrets.bitnami.com/sealed-secrets-key=active in the controller's
 // namespace. So a pair made here, whose certificate is committed, lets values be sealed before
 // the cluster exists and decrypt on its first boot.
-import { webcrypto, X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { webcrypto, X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { sealedSecretsNamespace, sealingKeySecretName } from '../../platform/sealed-secrets.ts';
 
@@ -53,6 +53,25 @@ export function sealingPublicKey(certPem: string): KeyObject {
   const key = cert.publicKey;
   if (key.asymmetricKeyType !== 'rsa') throw new Error(`the certificate holds a ${key.asymmetricKeyType} key; Sealed Secrets seals with RSA`);
   return key;
+}
+
+/**
+ * The operator's key file checked against the committed certificate (for `npm run bootstrap
+ * --sealing-key`): a key that does not match would leave every committed value undecryptable.
+ */
+export function sealingKeyPair(certPem: string, keyPem: string): SealingKeyPair {
+  const cert = sealingPublicKey(certPem);
+  let key;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new Error('not a PEM private key');
+  }
+  const pub = (k: KeyObject) => k.export({ format: 'der', type: 'spki' }).toString('base64');
+  if (key.asymmetricKeyType !== 'rsa' || pub(createPublicKey(key)) !== pub(cert)) {
+    throw new Error("the private key is not the certificate's: values sealed with the committed certificate would not decrypt");
+  }
+  return { certPem, keyPem };
 }
 
 /**

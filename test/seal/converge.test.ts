@@ -10,6 +10,7 @@ import { proveConvergence } from '../../render/converge/index.ts';
 import { formatFinding, renderEnvironment } from '../../render/pipeline.ts';
 import type { Component, KubeObject } from '../../render/types.ts';
 import { renderError } from '../helpers/errors.ts';
+import { sandbox } from '../helpers/sandbox.ts';
 
 const without = (env: Environment, id: string, key?: string): Environment => {
   const sealed = structuredClone(env.sealed) as Record<string, { scope: 'strict'; encryptedData: Record<string, string> }>;
@@ -51,6 +52,20 @@ describe('a missing sealed value', () => {
         '(no SealedSecret provides it; seal it with: npm run seal -- --env prod --namespace django-web --name django --generate secret-key) [converge/secret]',
     ]);
     expect(r.files.size).toBe(0);
+  });
+
+  it('makes `npm run check` fail on the committed repository with that line', () => {
+    const box = sandbox({ withRendered: true });
+    try {
+      const data = JSON.parse(box.read('environments/prod.sealed.json')) as Record<string, unknown>;
+      delete data['django-web/django'];
+      box.write('environments/prod.sealed.json', JSON.stringify(data, null, 2));
+      const r = box.run('check', '--env', 'prod');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: env prod › wave 1 › Application django-web would never become Healthy: Deployment/django-web/api, Deployment/django-web/public need Secret django (no SealedSecret provides it; seal it with: npm run seal -- --env prod --namespace django-web --name django --generate secret-key) [converge/secret]');
+    } finally {
+      box.remove();
+    }
   });
 
   it('names the first stalled wave and what it holds back; only the Applications that wait on it', () => {

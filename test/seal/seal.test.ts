@@ -6,7 +6,7 @@ import { constants, createDecipheriv, createHash, privateDecrypt, X509Certificat
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandbox, type Sandbox } from '../helpers/sandbox.ts';
-import { newSealingKeyPair, sealingKeySecret, sealValue, sealingPublicKey, type SealingKeyPair } from '../../render/seal/index.ts';
+import { newSealingKeyPair, sealingKeyPair, sealingKeySecret, sealValue, sealingPublicKey, type SealingKeyPair } from '../../render/seal/index.ts';
 
 /** The controller's HybridDecrypt, written from its documentation, independently of render/seal/. */
 function controllerDecrypt(privateKeyPem: string, ciphertextB64: string, label: string): Buffer {
@@ -53,6 +53,13 @@ describe('sealing keys', () => {
     expect(s.metadata.namespace).toBe('sealed-secrets');
     expect(s.metadata.labels['sealedsecrets.bitnami.com/sealed-secrets-key']).toBe('active');
     expect(Buffer.from(s.data['tls.crt']!, 'base64').toString()).toBe(pair.certPem);
+  });
+
+  it('checks an operator key file against the committed certificate', async () => {
+    expect(sealingKeyPair(pair.certPem, pair.keyPem)).toEqual(pair);
+    const other = await newSealingKeyPair('other', 2048);
+    expect(() => sealingKeyPair(pair.certPem, other.keyPem)).toThrow(/not the certificate's/);
+    expect(() => sealingKeyPair(pair.certPem, 'nope')).toThrow(/not a PEM private key/);
   });
 
   it('refuses a file that is not a certificate', () => {
