@@ -58,7 +58,11 @@ export function syncSteps(built: BuiltEnvironment): Step[] {
   // come with the bootstrap: a step before every wave.
   const root: Step = { app: 'root', wave: BOOTSTRAP, objects: built.objects.filter((o) => o.component === 'argocd').map((o) => o.object) };
   const byComponent = new Map<string, KubeObject[]>();
-  for (const o of built.objects) byComponent.set(o.component, [...(byComponent.get(o.component) ?? []), o.object]);
+  for (const o of built.objects) {
+    const list = byComponent.get(o.component);
+    if (list) list.push(o.object);
+    else byComponent.set(o.component, [o.object]);
+  }
   const components = new Map(built.components.map((c) => [c.name, c]));
   const steps: Step[] = [];
   for (const o of byComponent.get('argocd') ?? []) {
