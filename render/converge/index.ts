@@ -54,8 +54,8 @@ const showWave = (w: number) => (w === BOOTSTRAP ? 'bootstrap' : `wave ${w}`);
 
 /** The root's child Applications as sync steps, in wave order. */
 export function syncSteps(built: BuiltEnvironment): Step[] {
-  // The root's own objects (Argo CD's settings, the Applications, the preview ApplicationSet)
-  // come with the bootstrap: a step before every wave.
+  // The root's own objects (Argo CD's settings, the Applications, the preview ApplicationSet):
+  // a step of their own, each object at its own wave (rootWave).
   const root: Step = { app: 'root', wave: BOOTSTRAP, objects: built.objects.filter((o) => o.component === 'argocd').map((o) => o.object) };
   const byComponent = new Map<string, KubeObject[]>();
   for (const o of built.objects) {
@@ -91,7 +91,7 @@ export function proveConvergence(built: BuiltEnvironment, clusterNamespaces: rea
     const label = s.component ? undefined : upstreamOf(built.components, s.app);
     for (const g of label?.crdGroups ?? []) have.add(`CRD//${g}`, s.wave, s.app);
     for (const o of s.objects) {
-      index(have, o, s.wave, s.app);
+      index(have, o, s.app === 'root' ? rootWave(o) : s.wave, s.app);
       // A provisioner runs where a workload carries the StorageClass's provisioner name (nfs-subdir: PROVISIONER_NAME).
       for (const c of (podTemplate(o)?.spec.containers as { env?: { value?: string }[] }[] | undefined) ?? []) {
         for (const e of c.env ?? []) if (e.value && !provisioners.has(e.value)) provisioners.set(e.value, { wave: s.wave, app: s.app });
@@ -125,7 +125,7 @@ export function proveConvergence(built: BuiltEnvironment, clusterNamespaces: rea
     const late = (what: { wave: number; app: string } | undefined) => (what && what.wave > current ? ` (it comes only in ${showWave(what.wave)} with Application ${what.app})` : '');
     // The root applies its own objects at their own waves (the child Applications among them).
     for (const o of s.objects) {
-      current = s.app === 'root' ? Number(o.metadata.annotations?.[WAVE] ?? BOOTSTRAP) : s.wave;
+      current = s.app === 'root' ? rootWave(o) : s.wave;
       const ns = o.metadata.namespace;
       const group = groupOf(o.apiVersion);
       if (ns && o.kind !== 'Namespace') {
@@ -189,7 +189,8 @@ export function proveConvergence(built: BuiltEnvironment, clusterNamespaces: rea
           return;
         }
         const w = sealedWave(e)!;
-        if (w > current) problem('converge/secret', o, `needs Secret ${need.name} (it comes only in ${showWave(w)})`, need.blocks);
+        // A feature recovers once its Secret arrives; a pod that started without it does not.
+        if (w > current && need.blocks === 'start') problem('converge/secret', o, `needs Secret ${need.name} (it comes only in ${showWave(w)})`);
         return;
       }
       if (need.kind === 'ConfigMap' && IMPLICIT_CONFIGMAPS.has(need.name)) return;
@@ -268,6 +269,16 @@ function index(have: Availability, o: KubeObject, wave: number, app: string): vo
       break;
     case 'ServiceAccount': have.add(`ServiceAccount/${ns}/${name}`, wave, app); break;
   }
+}
+
+/**
+ * The root syncs its own objects by their wave annotation (0 without one). AppProjects come with
+ * the bootstrap: the root itself belongs to one, so they must exist before its first sync.
+ */
+function rootWave(o: KubeObject): number {
+  const w = o.metadata.annotations?.[WAVE];
+  if (w !== undefined) return Number(w);
+  return o.kind === 'AppProject' ? BOOTSTRAP : 0;
 }
 
 function waveOf(steps: readonly Step[], component: string): number {

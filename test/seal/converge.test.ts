@@ -43,6 +43,17 @@ describe('the committed environments', () => {
   });
 });
 
+describe('a sealed feature secret', () => {
+  it("reaches the root's previews ApplicationSet without holding anything back", () => {
+    const cipher = Object.values(dev.sealed)[0]!.encryptedData;
+    const value = Object.values(cipher)[0]!;
+    const env = { ...dev, sealed: { ...dev.sealed, 'argocd/github-app-previews': { scope: 'strict' as const, encryptedData: { githubAppID: value, githubAppInstallationID: value, githubAppPrivateKey: value } } } };
+    const r = renderEnvironment(env);
+    expect(r.built.objects.find((o) => o.object.kind === 'SealedSecret' && o.object.metadata.name === 'github-app-previews')?.path).toBe('argocd/sealedsecret-github-app-previews.yaml');
+    expect(r.findings.filter((f) => f.rule.startsWith('converge/')).map((f) => f.message)).toEqual([expect.stringMatching(/^Middleware\/traefik\/dashboard-auth needs Secret traefik-dashboard-auth/)]);
+  });
+});
+
 describe('a missing sealed value', () => {
   it('fails prod naming the wave, the Application, the workloads, the Secret and the seal command', () => {
     const r = renderEnvironment(without(prod, 'django-web/django'));
