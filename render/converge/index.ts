@@ -222,7 +222,7 @@ export function proveConvergence(built: BuiltEnvironment, clusterNamespaces: rea
         severity: start ? severity : 'warning',
         env: env.name,
         // The location of a convergence finding is a sync step, not a field.
-        path: `${showWave(s.wave)} › Application ${s.app} ${verdict}`,
+        path: `${s.app === 'root' ? 'root' : showWave(s.wave)} › Application ${s.app} ${verdict}`,
         message: `${p.objects.join(', ')} ${p.objects.length > 1 ? message.replace(/^needs/, 'need') : message}`,
       });
       if (start && !cronOnly && !firstStall) firstStall = s;
