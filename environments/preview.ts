@@ -6,6 +6,7 @@
 import type { AppSelection } from '../apps/catalog.ts';
 import type { Size } from '../apps/kit/index.ts';
 import type { Environment } from './types.ts';
+import type { SealedData } from './sealed.ts';
 import { dev } from './dev.ts';
 
 export interface PreviewTemplate {
@@ -18,11 +19,16 @@ export interface PreviewTemplate {
    * own namespace, which a namespace-confined preview cannot hold.
    */
   apps: AppSelection;
+  /**
+   * Ciphertext for every preview, keyed `<app's namespace>/<name>` as in dev: cluster-wide scope
+   * only, since the namespace pr-<n> is not known when sealing (`npm run seal -- --scope cluster-wide`).
+   */
+  sealed?: SealedData;
 }
 
-// dev's sealed values only decrypt in dev's namespaces: a preview takes its own, sealed with
-// `kubeseal --scope cluster-wide` (the namespace pr-<n> is not known in advance), under
-// `sealed` below. Until then the apps that read secrets wait for them (docs/delivery.md).
+// dev's sealed values (environments/dev.sealed.json) only decrypt in dev's namespaces and are
+// not carried into a preview: a preview takes its own cluster-wide ones (`sealed` below); until
+// then the apps that read secrets wait for them there (docs/delivery.md).
 const small: Size = { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '200m', memory: '200Mi' } };
 const djangoWeb = dev.apps['django-web']!;
 const wordpress = dev.apps.wordpress!;
@@ -34,14 +40,13 @@ export const preview: PreviewTemplate = {
     hello: { ...dev.apps.hello!, replicas: 1 },
     'django-web': {
       ...djangoWeb,
-      sealed: undefined,
       replicas: { public: 1, api: 1 },
       autoscale: { maxReplicas: 2, cpuPercent: 80 },
       webSize: small,
       db: { ...djangoWeb.db, volumeSize: '100Mi', size: small },
       backup: { ...djangoWeb.backup, keep: 1, volumeSize: '100Mi' },
     },
-    'sound-buzz': { ...dev.apps['sound-buzz']!, sealed: undefined, volumes: { data: '100Mi', music: '1Gi' } },
-    wordpress: { ...wordpress, sealed: undefined, replicas: 1, phpMyAdmin: false, volumes: { wordpress: '256Mi', mysql: '512Mi', phpMyAdmin: '100Mi' } },
+    'sound-buzz': { ...dev.apps['sound-buzz']!, volumes: { data: '100Mi', music: '1Gi' } },
+    wordpress: { ...wordpress, replicas: 1, phpMyAdmin: false, volumes: { wordpress: '256Mi', mysql: '512Mi', phpMyAdmin: '100Mi' } },
   },
 };

@@ -1,7 +1,10 @@
 import type { Environment } from './types.ts';
 import { pinnedValues } from './pinned.ts';
+import { sealedData } from './sealed.ts';
 // Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
 import versions from './prod.versions.json' with { type: 'json' };
+// Ciphertext only, sealed with environments/prod.sealing-cert.pem by `npm run seal`.
+import sealed from './prod.sealed.json' with { type: 'json' };
 
 const pinned = pinnedValues(versions.apps);
 
@@ -36,6 +39,7 @@ export const prod: Environment = {
     argocdHost: 'argocd.sound-buzz.live',
   },
   platform: versions.platform,
+  sealed: sealedData(sealed, 'environments/prod.sealed.json'),
   strictPolicy: true,
   apps: {
     hello: { ...pinned.hello, replicas: 2 },

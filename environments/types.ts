@@ -1,6 +1,7 @@
 // The facts of one cluster and what runs there. An environment file holds data only:
 // every model reads these typed values, none of them branches on an environment's name.
 import type { AppSelection } from '../apps/catalog.ts';
+import type { SealedData } from './sealed.ts';
 
 export type Ipv4 = `${number}.${number}.${number}.${number}`;
 export type Cidr = `${Ipv4}/${number}`;
@@ -118,4 +119,10 @@ export interface Environment {
   platform: PlatformVersions;
   /** Which applications run here, with their per-environment values (versions, hosts, sizes). */
   apps: AppSelection;
+  /**
+   * Ciphertext for this cluster's Sealed Secrets controller, from `environments/<env>.sealed.json`
+   * (written by `npm run seal`): `namespace/name` → scope and key → ciphertext. The build puts
+   * each into a SealedSecret beside the first object that reads it.
+   */
+  sealed: SealedData;
 }

@@ -7,7 +7,7 @@ import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/Ing
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { createHash } from 'node:crypto';
 import type { Environment } from '../environments/types.ts';
-import type { Component, IgnoreDifference, Resource, UpstreamSource } from '../render/types.ts';
+import { PROVIDED_BY_ANNOTATION, type Component, type IgnoreDifference, type KubeObject, type Resource, type UpstreamSource } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
@@ -194,9 +194,19 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     layer: 'platform',
     syncWave: -50,
     resources: [...projects, root, install, ...settings, ui, ...children, ...extra],
-    // Created by the upstream install, referenced by the UI route.
-    runtimeObjects: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] } }],
+    // Created by the upstream install, referenced by the UI route; and the Secrets Argo CD makes
+    // for itself (listed in the secret inventory, never sealed here).
+    runtimeObjects: [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'argocd-server', namespace: ARGOCD_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] } },
+      argocdSecret('argocd-secret', "Argo CD's install (argocd-server fills in its server.secretkey)"),
+      argocdSecret('argocd-initial-admin-secret', 'argocd-server at its first start (the admin password: change it, then delete this Secret)'),
+      argocdSecret('argocd-redis', "the install's argocd-redis-secret-init Job"),
+    ],
   };
+}
+
+function argocdSecret(name: string, providedBy: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ARGOCD_NAMESPACE, annotations: { [PROVIDED_BY_ANNOTATION]: providedBy } } };
 }
 
 function checksum(data: Record<string, string>): string {

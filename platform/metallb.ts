@@ -26,7 +26,7 @@ import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregis
 import type { IIoK8sApiAdmissionregistrationV1ValidatingWebhook } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhook';
 import type { IIoK8sApiRbacV1PolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
 import type { ClusterFacts, Ipv4, LoadBalancerFacts, PlatformVersions } from '../environments/types.ts';
-import { RenderError, type Component, type UpstreamSource } from '../render/types.ts';
+import { PROVIDED_BY_ANNOTATION, RenderError, type Component, type UpstreamSource } from '../render/types.ts';
 import { IPAddressPool, L2Advertisement } from './metallb-types.ts';
 import { ipToInt, rangeOf } from './network.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
@@ -88,6 +88,7 @@ export const metallbCrds = (version: string): UpstreamSource => ({
   targetRevision: version,
   // A kustomization: the 9 CRDs plus the bgppeers conversion-webhook patch.
   path: 'config/crd',
+  crdGroups: ['metallb.io'],
   kustomize: true,
   serverSideApply: true,
   ignoreDifferences: [
@@ -422,7 +423,7 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts, versions: 
     resources,
     upstream: [metallbCrds(version)],
     // The controller generates the memberlist key the speakers mount; it is never committed.
-    runtimeObjects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: memberlistSecret, namespace } }],
+    runtimeObjects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: memberlistSecret, namespace, annotations: { [PROVIDED_BY_ANNOTATION]: 'the MetalLB controller (at its first start)' } } }],
     ignoreDifferences: [
       {
         group: 'admissionregistration.k8s.io',

@@ -10,9 +10,11 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
 import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
-import type { Component, UpstreamSource } from '../render/types.ts';
+import type { SealedEntry } from '../environments/sealed.ts';
+import { PROVIDED_BY_ANNOTATION, type Component, type UpstreamSource } from '../render/types.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
 import { fromApiServer, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
@@ -28,6 +30,11 @@ export type SealedSecretsVersions = Pick<PlatformVersions, 'sealed-secrets'>;
 export const sealedSecretsNamespace = 'sealed-secrets';
 /** kubeseal's default `--controller-name`; the namespace must be passed (`--controller-namespace`). */
 export const sealedSecretsControllerName = 'sealed-secrets-controller';
+/**
+ * The operator's sealing key pair (whose certificate is environments/<env>.sealing-cert.pem),
+ * installed by the bootstrap in the controller's namespace before the controller starts.
+ */
+export const sealingKeySecretName = 'sealed-secrets-bootstrap-key';
 
 /** The CRD from the release's git tag, which is the image tag with a `v`. */
 export const sealedSecretsCrd = (version: string): UpstreamSource => ({
@@ -36,6 +43,7 @@ export const sealedSecretsCrd = (version: string): UpstreamSource => ({
   targetRevision: `v${version}`,
   path: 'helm/sealed-secrets/crds',
   include: 'bitnami.com_sealedsecrets.yaml',
+  crdGroups: ['bitnami.com'],
 });
 
 export function sealedSecrets(versions: SealedSecretsVersions): Component {
@@ -134,7 +142,32 @@ export function sealedSecrets(versions: SealedSecretsVersions): Component {
     }),
   ];
   // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
-  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)] };
+  const key = { apiVersion: 'v1', kind: 'Secret', metadata: { name: sealingKeySecretName, namespace, annotations: { [PROVIDED_BY_ANNOTATION]: 'npm run bootstrap (--sealing-key: the operator-held key pair)' } } };
+  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)], runtimeObjects: [key] };
+}
+
+/** The annotations that tell the controller a ciphertext was sealed with a wider scope than strict. */
+const SCOPE_ANNOTATIONS: Record<SealedEntry['scope'], Record<string, string>> = {
+  strict: {},
+  'namespace-wide': { 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
+  'cluster-wide': { 'sealedsecrets.bitnami.com/cluster-wide': 'true' },
+};
+
+/**
+ * The SealedSecret the controller turns into Secret `namespace/name` (type Opaque). `partOf`
+ * labels both with the component that first reads it.
+ */
+export function sealedSecret(namespace: string, name: string, entry: SealedEntry, partOf: string): SealedSecret {
+  const labels = { 'app.kubernetes.io/part-of': partOf };
+  const annotations = SCOPE_ANNOTATIONS[entry.scope];
+  const withAnnotations = Object.keys(annotations).length ? { annotations } : {};
+  return new SealedSecret({
+    metadata: { name, namespace, labels, ...withAnnotations },
+    spec: {
+      encryptedData: Object.fromEntries(Object.keys(entry.encryptedData).sort().map((k) => [k, entry.encryptedData[k]!])),
+      template: { metadata: { name, namespace, labels, ...withAnnotations }, type: 'Opaque' },
+    },
+  });
 }
 
 /**

@@ -5,11 +5,10 @@ import { Middleware } from '@kubernetes-models/traefik/traefik.io/v1alpha1/Middl
 import { RenderError, type StringMap } from '../render/types.ts';
 
 /**
- * Created by the operator, never rendered by us: a SealedSecret in the traefik namespace with
- * one key, `users`, holding htpasswd lines (bcrypt), e.g.
- *   htpasswd -nbB admin "$PASSWORD" > users
- *   kubectl -n traefik create secret generic traefik-dashboard-auth --from-file=users \
- *     --dry-run=client -o yaml | kubeseal -o yaml > traefik-dashboard-auth.sealed.yaml
+ * Sealed by the operator into the environment's sealed data, one key `users` holding htpasswd
+ * lines (bcrypt), e.g.
+ *   htpasswd -nbB admin "$PASSWORD" | npm run seal -- --env prod --namespace traefik \
+ *     --name traefik-dashboard-auth --from-file users=/dev/stdin
  * Until it exists Traefik answers the dashboard host with an error instead of serving it open.
  */
 export const dashboardAuthSecretName = 'traefik-dashboard-auth';

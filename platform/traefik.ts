@@ -70,6 +70,7 @@ export const traefikCrds = (version: string): UpstreamSource => ({
   targetRevision: version,
   path: 'traefik/crds',
   include: 'traefik.io_*.yaml',
+  crdGroups: ['traefik.io'],
   serverSideApply: true,
 });
 export const traefikNamespace = 'traefik';

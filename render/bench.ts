@@ -32,7 +32,8 @@ export function makeSyntheticRepo(apps: number): string {
       const app = `app-${String(i).padStart(4, '0')}`;
       return { name: app, replicas: 2 + e, tag: `1.${e}.${i % 10}`, host: `${app}.${name}.example.com`, logLevel: e === 2 ? 'warn' : 'debug' };
     });
-    lines.push(`const ${name.replace('-', '_')}: Environment = { ...dev, name: '${name}', apps: { synthetic: { apps: ${JSON.stringify(list)} } } };`);
+    // No sealed values: dev's are for apps the synthetic environments do not run.
+    lines.push(`const ${name.replace('-', '_')}: Environment = { ...dev, name: '${name}', sealed: {}, apps: { synthetic: { apps: ${JSON.stringify(list)} } } };`);
   });
   lines.push(`export const environments: readonly Environment[] = [${ENVS.map((n) => n.replace('-', '_')).join(', ')}];`, '');
   writeFileSync(join(dir, 'environments/index.ts'), lines.join('\n'));

@@ -11,6 +11,7 @@ import { type Component, type KubeObject, type Resource, RenderError } from './t
 import { isClusterScoped } from './scope.ts';
 import { loadAppAssets, type AppAssets } from './assets.ts';
 import { checkOwnedImages } from './owned-images.ts';
+import { placeSealedSecrets, secretInventory, type SecretInventory } from './inventory/index.ts';
 
 export interface RenderedObject {
   env: string;
@@ -25,6 +26,8 @@ export interface BuiltEnvironment {
   components: Component[];
   /** Sorted by path. */
   objects: RenderedObject[];
+  /** Every Secret something reads or a component provides, and what provides it. */
+  secrets: SecretInventory;
 }
 
 export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAssets()): BuiltEnvironment {
@@ -51,22 +54,25 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
 
   const objects: RenderedObject[] = [];
   const seenPaths = new Map<string, string>();
-  for (const component of components) {
-    for (const resource of component.resources) {
-      const object = toPlain(resource, env.name, component);
-      const path = `${component.name}/${fileName(object, component)}`;
-      const previous = seenPaths.get(path);
-      const id = objectId(object);
-      if (previous !== undefined) {
-        throw new RenderError({ env: env.name, component: component.name, resource: id }, `two objects map to ${path} (the other is ${previous}): names must be unique per kind and namespace`);
-      }
-      seenPaths.set(path, id);
-      objects.push({ env: env.name, component: component.name, path, object });
+  const plain = components.flatMap((component) => component.resources.map((resource) => ({ component, object: toPlain(resource, env.name, component) })));
+  // The environment's sealed values join the component that first reads each Secret.
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const placed = placeSealedSecrets(env, components, plain.map((p) => ({ component: p.component.name, object: p.object })));
+  for (const p of placed) plain.push({ component: byName.get(p.component)!, object: p.object });
+  for (const { component, object } of plain) {
+    const path = `${component.name}/${fileName(object, component)}`;
+    const previous = seenPaths.get(path);
+    const id = objectId(object);
+    if (previous !== undefined) {
+      throw new RenderError({ env: env.name, component: component.name, resource: id }, `two objects map to ${path} (the other is ${previous}): names must be unique per kind and namespace`);
     }
+    seenPaths.set(path, id);
+    objects.push({ env: env.name, component: component.name, path, object });
   }
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   checkOwnedImages(env.name, objects);
-  return { env, components, objects };
+  const secrets = secretInventory(env, components, objects);
+  return { env, components, objects, secrets };
 }
 
 export function objectId(o: KubeObject): string {

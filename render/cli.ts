@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import { RenderError } from './types.ts';
 import { UsageError } from './commands/args.ts';
 
-const COMMANDS = ['render', 'check', 'validate', 'diff', 'pr-comment', 'migrations', 'promote', 'preview', 'release', 'bootstrap', 'images'] as const;
+const COMMANDS = ['render', 'check', 'validate', 'diff', 'pr-comment', 'migrations', 'promote', 'preview', 'release', 'seal', 'bootstrap', 'images'] as const;
 
 // Module loading (hundreds of small kubernetes-models files) dominates small renders: let V8
 // reuse compiled code across runs (kept in the OS temp dir; safe to delete at any time).

@@ -3,6 +3,7 @@ import type { Environment } from '../environments/types.ts';
 import { buildEnvironment, type BuiltEnvironment } from './build.ts';
 import { validateBundle, type Finding } from './validate/index.ts';
 import { toYaml } from './yaml.ts';
+import { proveConvergence } from './converge/index.ts';
 import type { KubeObject } from './types.ts';
 
 export interface EnvironmentRender {
@@ -36,6 +37,8 @@ export function renderEnvironment(env: Environment): EnvironmentRender {
     built.objects.map((o) => ({ object: o.object, env: env.name, component: o.component, file: `${RENDERED_DIR}/${env.name}/${o.path}` })),
     { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, repoURL: env.gitops.repoURL, inventory: [...clusterInventory(), ...built.components.flatMap((c) => c.runtimeObjects ?? [])], repoPaths },
   );
+  // Would a fresh cluster converge: every wave's Applications able to become Healthy.
+  findings.push(...proveConvergence(built, clusterInventory().map((n) => n.metadata.name)));
   const afterValidate = performance.now();
   const files = new Map<string, string>();
   if (!findings.some((f) => f.severity === 'error')) {

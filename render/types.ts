@@ -46,6 +46,8 @@ export interface UpstreamSource {
   namespace?: string;
   /** Plain directory of manifests: which files to take. */
   include?: string;
+  /** API groups whose CRDs this source installs: objects of these groups sync after it (render/converge/). */
+  crdGroups?: string[];
   /** The path is a kustomization (Argo CD runs kustomize on it). */
   kustomize?: boolean;
   /** The CRDs are large: apply them server-side (last-applied annotation would overflow). */
@@ -85,6 +87,15 @@ export interface Component {
    */
   runtimeObjects?: KubeObject[];
 }
+
+/**
+ * On a runtime object (`Component.runtimeObjects`) of kind Secret: who creates it in the cluster,
+ * e.g. `the MetalLB controller`. The value `environment` only declares that a model reads it and
+ * the environment must provide it (a SealedSecret, see render/inventory/).
+ */
+export const PROVIDED_BY_ANNOTATION = 'secrets.gitops/provided-by';
+/** On such a declaration: JSON `{ key: { namespace, secret, key } }`, keys holding another Secret's value. */
+export const SAME_AS_ANNOTATION = 'secrets.gitops/same-as';
 
 /** A user mistake or a broken invariant: printed without a stack trace, exit 1. */
 export class RenderError extends Error {

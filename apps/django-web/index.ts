@@ -87,11 +87,11 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     backup: values.backup,
   });
 
-  const secrets = appSecrets(APP, [{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }], values.sealed);
+  const secrets = appSecrets([{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }]);
   // The database is its own Argo CD Application, one wave earlier: the web tiers' PreSync
   // migration needs a running server, and PreSync hooks run before anything of their own
   // Application is applied — on a first install the database would not exist yet.
-  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...secrets.sealed, ...policies(ctx)];
+  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...policies(ctx)];
   const web: Resource[] = [
     settings,
     ...publicTier.resources,
@@ -110,8 +110,10 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     }),
   ];
   return [
-    appComponent(`${APP}-db`, data, { namespace: APP, syncWave: -1, runtimeObjects: secrets.outOfBand }),
-    appComponent(APP, web),
+    // Waves 0 and 1, not -1 and 0: only the web tiers wait for the database; every other app
+    // syncs in wave 0 beside it, so a database that cannot start holds back nothing else.
+    appComponent(`${APP}-db`, data, { namespace: APP, runtimeObjects: secrets }),
+    appComponent(APP, web, { syncWave: 1 }),
   ];
 };
 

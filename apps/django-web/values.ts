@@ -1,4 +1,4 @@
-import type { SealedValues, Size } from '../kit/index.ts';
+import type { Size } from '../kit/index.ts';
 
 /** Secrets django-web reads, by name (sealed per environment, see docs/secrets.md). */
 export type DjangoSecretName = 'db-credentials' | 'django';
@@ -40,5 +40,4 @@ export interface DjangoWebValues {
     keep: number;
     volumeSize: string;
   };
-  sealed?: SealedValues<DjangoSecretName>;
 }

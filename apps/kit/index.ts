@@ -4,7 +4,7 @@ export { argo, optOut, selectorLabels, workloadLabels, type WorkloadId } from '.
 export { image, tagVersion, type ImageWhere, type TagScheme } from './image.ts';
 export { appNamespace, type PodSecurityLevel } from './namespace.ts';
 export { configMap, configChecksum } from './config.ts';
-export { secretRef, secretEnv, sealedSecrets, appSecrets, type AppSecrets, type SecretRef, type SecretPlacement, type SealedValues, type EncryptedData } from './secrets.ts';
+export { secretRef, secretEnv, appSecrets, type SecretRef, type SecretKeyOf, type SecretPlacement } from './secrets.ts';
 export { defaultDeny, allowDns, rolePolicy, type Peer, type Rule } from './network-policy.ts';
 export { httpProbes, execProbes, tcpProbes, type Probes } from './probes.ts';
 export { resources, type Size } from './resources.ts';

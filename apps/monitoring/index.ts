@@ -4,7 +4,7 @@
 import type { AppModel } from '../catalog.ts';
 import {
   allowDns, appComponent, appNamespace, claim, configMap, defaultDeny, hostOf, httpProbes, image, rolePolicy,
-  appSecrets, secretEnv, secretRef, statefulServer, webWorkload, type SealedValues,
+  appSecrets, secretEnv, secretRef, statefulServer, webWorkload,
 } from '../kit/index.ts';
 import { AGENT_NAMESPACE, telegraf } from './telegraf.ts';
 
@@ -15,7 +15,6 @@ export interface MonitoringValues {
   volumes: { influxdb: string; grafana: string };
   /** Telegraf collection interval, e.g. `10s`. */
   interval: string;
-  sealed?: SealedValues<'influxdb-credentials' | 'grafana-admin' | 'influxdb-writer'>;
 }
 
 const APP = 'monitoring';
@@ -27,7 +26,7 @@ const DATABASE = 'telegraf';
 const INFLUX = secretRef('influxdb-credentials', ['admin-password', 'writer-password', 'reader-password']);
 const GRAFANA = secretRef('grafana-admin', ['password']);
 /** The writer password again, in the agent's namespace (Secrets do not cross namespaces). */
-const WRITER = secretRef('influxdb-writer', ['password']);
+const WRITER = secretRef('influxdb-writer', ['password'], { password: { namespace: APP, secret: INFLUX.name, key: 'writer-password' } });
 
 export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
   const storageClass = ctx.platform.storageClass;
@@ -108,15 +107,12 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
   });
 
   const secrets = appSecrets(
-    APP,
     [
       { namespace: APP, refs: [INFLUX, GRAFANA] },
       { namespace: AGENT_NAMESPACE, refs: [WRITER] },
     ],
-    values.sealed,
   );
-  const inNamespace = (ns: string) => secrets.sealed.filter((s) => s.metadata?.namespace === ns);
-  const outOfBand = (ns: string) => secrets.outOfBand.filter((s) => s.metadata.namespace === ns);
+  const declared = (ns: string) => secrets.filter((s) => s.metadata.namespace === ns);
 
   const main = appComponent(APP, [
     appNamespace({ name: APP, app: APP }),
@@ -124,7 +120,6 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
     datasources,
     grafanaData,
     ...grafana.resources,
-    ...inNamespace(APP),
     defaultDeny(),
     allowDns(),
     rolePolicy({
@@ -142,7 +137,7 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       ingress: [{ peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [GRAFANA_PORT] }],
       egress: [{ peers: [{ role: 'influxdb' }], ports: [INFLUX_PORT] }],
     }),
-  ], { runtimeObjects: outOfBand(APP) });
+  ], { runtimeObjects: declared(APP) });
   const agent = appComponent(AGENT_NAMESPACE, [
     ...telegraf({
       app: APP,
@@ -150,8 +145,8 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       interval: values.interval,
       influx: { url: influxUrl, database: DATABASE, user: 'telegraf', password: { secret: WRITER, key: 'password' }, namespace: APP, role: 'influxdb', port: INFLUX_PORT },
     }),
-    ...inNamespace(AGENT_NAMESPACE),
-    // The agent's Application follows the database's, so its first writes find InfluxDB up.
-  ], { syncWave: main.syncWave + 1, runtimeObjects: outOfBand(AGENT_NAMESPACE) });
+    // Same wave as InfluxDB: no real order (Telegraf buffers and retries its writes until the
+    // database is up), so an agent never waits on, or holds back, another app's wave.
+  ], { syncWave: main.syncWave, runtimeObjects: declared(AGENT_NAMESPACE) });
   return [main, agent];
 };

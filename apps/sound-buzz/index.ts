@@ -5,7 +5,7 @@
 import type { AppModel } from '../catalog.ts';
 import {
   allowDns, appComponent, appNamespace, claim, configMap, defaultDeny, hostOf, httpProbes, image, rolePolicy,
-  appSecrets, secretEnv, secretRef, webWorkload, type SealedValues, type Size,
+  appSecrets, secretEnv, secretRef, webWorkload, type Size,
 } from '../kit/index.ts';
 
 export interface SoundBuzzValues {
@@ -20,7 +20,6 @@ export interface SoundBuzzValues {
     music: string;
   };
   size?: Size;
-  sealed?: SealedValues<'navidrome-admin'>;
 }
 
 const APP = 'sound-buzz';
@@ -66,7 +65,7 @@ export const soundBuzz: AppModel<SoundBuzzValues> = (values, ctx) => {
     routes: [{ host }],
     ingress: ctx.platform.ingress,
   });
-  const secrets = appSecrets(APP, [{ namespace: APP, refs: [ADMIN] }], values.sealed);
+  const secrets = appSecrets([{ namespace: APP, refs: [ADMIN] }]);
   return [
     appComponent(APP, [
       appNamespace({ name: APP, app: APP }),
@@ -74,10 +73,9 @@ export const soundBuzz: AppModel<SoundBuzzValues> = (values, ctx) => {
       data,
       music,
       ...server.resources,
-      ...secrets.sealed,
       defaultDeny(),
       allowDns(),
       rolePolicy({ app: APP, role: 'navidrome', ingress: [{ peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [PORT] }], egress: [] }),
-    ], { runtimeObjects: secrets.outOfBand }),
+    ], { runtimeObjects: secrets }),
   ];
 };

@@ -4,7 +4,7 @@
 import type { AppModel } from '../catalog.ts';
 import {
   allowDns, appComponent, appNamespace, claim, configMap, defaultDeny, execProbes, hostOf, httpProbes, image, rolePolicy,
-  appSecrets, secretEnv, secretRef, statefulServer, webWorkload, type SealedValues, type Size,
+  appSecrets, secretEnv, secretRef, statefulServer, webWorkload, type Size,
 } from '../kit/index.ts';
 
 export interface WordpressValues {
@@ -16,7 +16,6 @@ export interface WordpressValues {
   volumes: { wordpress: string; mysql: string; phpMyAdmin: string };
   replicas: number;
   phpMyAdmin: boolean;
-  sealed?: SealedValues<'mysql-credentials'>;
 }
 
 const APP = 'wordpress';
@@ -78,14 +77,13 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
     ingress: ctx.platform.ingress,
   });
 
-  const secrets = appSecrets(APP, [{ namespace: APP, refs: [MYSQL] }], values.sealed);
+  const secrets = appSecrets([{ namespace: APP, refs: [MYSQL] }]);
   const resources = [
     appNamespace({ name: APP, app: APP }),
     ...mysql.resources,
     wpSettings,
     wpData,
     ...site.resources,
-    ...secrets.sealed,
     defaultDeny(),
     allowDns(),
     rolePolicy({ app: APP, role: 'wordpress', ingress: [traefik], egress: [toMysql] }),
@@ -120,5 +118,5 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
     mysqlClients.push({ role: 'phpmyadmin' });
   }
   resources.push(rolePolicy({ app: APP, role: 'mysql', ingress: [{ peers: mysqlClients, ports: [MYSQL_PORT] }], egress: [] }));
-  return [appComponent(APP, resources, { runtimeObjects: secrets.outOfBand })];
+  return [appComponent(APP, resources, { runtimeObjects: secrets })];
 };

@@ -34,7 +34,8 @@ const ARGOCD_CRDS = ['applications.argoproj.io', 'applicationsets.argoproj.io', 
 const SEALED_SECRETS_CRD = 'sealedsecrets.bitnami.com';
 /** The label the controller finds its key pairs by (Sealed Secrets' bring-your-own-certificate). */
 export const SEALING_KEY_LABEL = 'sealedsecrets.bitnami.com/sealed-secrets-key';
-export const SEALING_KEY_SECRET = 'sealed-secrets-bootstrap-key';
+import { sealingKeySecretName } from '../../platform/sealed-secrets.ts';
+export const SEALING_KEY_SECRET = sealingKeySecretName;
 
 /** What a call reads on stdin: rendered objects (listed by path in the plan) or the sealing key. */
 export type Stdin =

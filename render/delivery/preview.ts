@@ -11,6 +11,7 @@ import { platform } from '../../platform/index.ts';
 import { loadAppAssets } from '../assets.ts';
 import { buildEnvironment, objectId } from '../build.ts';
 import { clusterInventory } from '../pipeline.ts';
+import { placeSealedSecrets } from '../inventory/index.ts';
 import { isClusterScoped } from '../scope.ts';
 import { RenderError, type Component, type KubeObject, type Resource } from '../types.ts';
 import { validateBundle, type Finding } from '../validate/index.ts';
@@ -70,6 +71,7 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
   for (const r of [defaultDeny(), allowDns()]) add(confine(toPlain(r), namespace, namespace, 'preview'), 'preview');
 
   const runtime: KubeObject[] = [];
+  const built: { component: Component; app: string }[] = [];
   const selected = template.apps as Record<string, unknown>;
   for (const app of Object.keys(selected).sort()) {
     const values = selected[app];
@@ -83,6 +85,7 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
       if (e instanceof RenderError) throw new RenderError({ ...where, component: app, ...e.where, env: namespace }, e.message);
       throw e;
     }
+    for (const c of components) built.push({ component: c, app });
     for (const c of components) {
       for (const r of c.resources) {
         const o = toPlain(r);
@@ -94,6 +97,20 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
       }
       for (const o of c.runtimeObjects ?? []) runtime.push(confine(structuredClone(o), c.namespace, namespace, app));
     }
+  }
+  // Cluster-wide ciphertext (the base environment's, and the template's own), placed as in an
+  // environment, then confined like the rest; strict values of the base never leave it.
+  const baseWide = Object.entries(template.base.sealed).filter(([, e]) => e.scope === 'cluster-wide');
+  const sealed = { ...Object.fromEntries(baseWide), ...template.sealed };
+  for (const [key, entry] of Object.entries(sealed)) {
+    if (entry.scope !== 'cluster-wide') throw new RenderError({ ...where, field: `sealed.${key}.scope` }, `a preview's namespace is not known when sealing: seal ${key} with --scope cluster-wide`);
+  }
+  const components = built.map((b) => b.component);
+  const appOf = new Map(built.map((b) => [b.component.name, b.app]));
+  const plain = components.flatMap((c) => c.resources.map((r) => ({ component: c.name, object: withNamespace(toPlain(r), c.namespace) })));
+  for (const p of placeSealedSecrets({ ...env, name: namespace, sealed }, components, plain)) {
+    const c = components.find((x) => x.name === p.component)!;
+    add(confine(p.object, c.namespace, namespace, appOf.get(c.name)!), appOf.get(c.name)!);
   }
 
   const objects = [...byId.values()].map((v) => v.object).sort((a, b) => fileName(a).localeCompare(fileName(b)));
@@ -107,6 +124,10 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
   const files = new Map<string, string>();
   if (!findings.some((f) => f.severity === 'error')) for (const o of objects) files.set(fileName(o), toYaml(o));
   return { pr, namespace, domain, urls: urlsOf(objects), objects, findings, files };
+}
+
+function withNamespace(o: KubeObject, namespace: string): KubeObject {
+  return isClusterScoped(o.kind) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } };
 }
 
 function toPlain(r: Resource): KubeObject {

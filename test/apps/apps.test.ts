@@ -32,23 +32,24 @@ describe.each(ENVS)('apps in %s', (env) => {
     }
   });
 
-  it('has no Secret with data (nor any Secret at all) and no SealedSecret without values', () => {
+  it('has no Secret with data (nor any Secret at all): only SealedSecrets, with ciphertext', () => {
     const kinds = appObjects(env).map((o) => o.object.kind);
     expect(kinds).not.toContain('Secret');
-    expect(kinds).not.toContain('SealedSecret');
     for (const { object } of appObjects(env)) {
       expect(JSON.stringify(object)).not.toMatch(/"(data|stringData)":\{"[^"]*password/i);
+      if (object.kind !== 'SealedSecret') continue;
+      for (const v of Object.values((object.spec as { encryptedData: Record<string, string> }).encryptedData)) expect(Buffer.from(v, 'base64').length).toBeGreaterThan(512);
     }
   });
 
-  it('declares every referenced Secret not yet sealed as an out-of-band runtime object, without data', () => {
+  it('declares every referenced Secret as a runtime object the environment provides, without data', () => {
     const components = built(env).components.filter((c) => c.layer === 'app');
     const declared = new Set(components.flatMap((c) => c.runtimeObjects ?? []).map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
     for (const c of components) {
       for (const o of c.runtimeObjects ?? []) {
         expect(o.kind).toBe('Secret');
         expect(Object.keys(o).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
-        expect(o.metadata.annotations?.['secrets.gitops/provisioned']).toBe('out-of-band');
+        expect(o.metadata.annotations?.['secrets.gitops/provided-by']).toBe('environment');
       }
       for (const { object } of appObjects(env).filter((o) => o.component === c.name && WORKLOADS.has(o.object.kind))) {
         const spec = podSpec(object);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../render/types.ts';
 import { renderError } from '../helpers/errors.ts';
-import { claim, configChecksum, configMap, httpProbes, image, sealedSecrets, secretRef, webWorkload, type WebWorkloadSpec } from '../../apps/kit/index.ts';
+import { claim, configChecksum, configMap, httpProbes, image, appSecrets, secretRef, webWorkload, type WebWorkloadSpec } from '../../apps/kit/index.ts';
 import type { IngressFacts } from '../../platform/facts.ts';
 
 const ingress: IngressFacts = {
@@ -85,24 +85,13 @@ describe('claim', () => {
   });
 });
 
-describe('sealedSecrets', () => {
-  // Test-only, obviously fake ciphertext: the shape `kubeseal --raw` prints.
-  const FAKE = 'AgB' + 'A'.repeat(120) + '==';
-  const ref = secretRef('db', ['password']);
-
-  it('renders nothing without values', () => {
-    expect(sealedSecrets('a', [{ namespace: 'a', refs: [ref] }], undefined)).toEqual([]);
-  });
-
-  it('binds each SealedSecret to the namespace and name that read it', () => {
-    const [s] = sealedSecrets('a', [{ namespace: 'ns-a', refs: [ref] }], { db: { password: FAKE } });
-    expect(s.toJSON()).toMatchObject({ kind: 'SealedSecret', metadata: { name: 'db', namespace: 'ns-a' }, spec: { encryptedData: { password: FAKE } } });
-  });
-
-  it('rejects unknown secrets, missing keys and plaintext', () => {
-    const p = [{ namespace: 'a', refs: [ref] }];
-    expect(() => sealedSecrets('a', p, { other: { password: FAKE } } as never)).toThrow(/does not use/);
-    expect(() => sealedSecrets('a', p, { db: { pass: FAKE } })).toThrow(/missing key/);
-    expect(() => sealedSecrets('a', p, { db: { password: 'hunter2' } })).toThrow(/not kubeseal ciphertext/);
+describe('appSecrets', () => {
+  it('declares each Secret in the namespace that reads it, metadata only, provided by the environment', () => {
+    const [s] = appSecrets([{ namespace: 'ns-a', refs: [secretRef('db', ['password', 'user'])] }]);
+    expect(s).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'ns-a', annotations: { 'secrets.gitops/provided-by': 'environment', 'secrets.gitops/keys': 'password,user' } },
+    });
   });
 });

@@ -157,9 +157,8 @@ describe('preview secrets', () => {
   it('takes no ciphertext from dev (it would not decrypt in pr-<n>) and marks its own cluster-wide', () => {
     const cipher = 'A'.repeat(80);
     const withSealed = structuredClone(preview);
-    const dw = withSealed.apps['django-web']!;
-    expect(dw.sealed).toBeUndefined();
-    dw.sealed = { 'db-credentials': { password: cipher, 'replication-password': cipher } };
+    expect(withSealed.sealed).toBeUndefined();
+    withSealed.sealed = { 'django-web/db-credentials': { scope: 'cluster-wide', encryptedData: { password: cipher, 'replication-password': cipher } } };
     const r = renderPreview(withSealed, 7);
     const sealed = r.objects.find((o) => o.kind === 'SealedSecret' && o.metadata.name === 'db-credentials') as KubeObject & {
       spec: { template: { metadata: { namespace: string; annotations: Record<string, string> } } };
@@ -168,5 +167,12 @@ describe('preview secrets', () => {
     expect(sealed.metadata.annotations?.['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
     expect(sealed.spec.template.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
     expect(sealed.spec.template.metadata.namespace).toBe('pr-7');
+  });
+
+  it("never carries the base's strict ciphertext, and refuses strict ciphertext of its own", () => {
+    expect(Object.values(preview.base.sealed).some((e) => e.scope === 'strict')).toBe(true);
+    expect(renderPreview(preview, 7).objects.filter((o) => o.kind === 'SealedSecret')).toEqual([]);
+    const strict = { ...structuredClone(preview), sealed: { 'wordpress/mysql-credentials': { scope: 'strict' as const, encryptedData: { password: 'A'.repeat(80) } } } };
+    expect(() => renderPreview(strict, 7)).toThrow(/seal wordpress\/mysql-credentials with --scope cluster-wide/);
   });
 });
