@@ -125,11 +125,11 @@ describe('rolling releases', () => {
 
 describe('preview', () => {
   const r = renderPreview(preview, 42);
-  it('owns one namespace and confines everything to it', () => {
+  it('confines everything to one namespace, which the platform (not the preview) provides', () => {
     expect(r.files.size).toBeGreaterThan(10);
-    const ns = r.objects.filter((o) => o.kind === 'Namespace');
-    expect(ns.map((o) => o.metadata.name)).toEqual(['pr-42']);
-    for (const o of r.objects) if (o.kind !== 'Namespace') expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pr-42');
+    expect(r.objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expect(r.platformObjects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/pr-42', 'ResourceQuota/preview', 'LimitRange/preview']);
+    for (const o of r.objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pr-42');
     expect(r.objects.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny')).toBe(true);
     expect(JSON.stringify(r.objects)).not.toContain('Delete=false');
     expect(r.urls).toContain('https://pr-42.dev.sound-buzz.live/');
