@@ -6,7 +6,7 @@
 // account and builds only on a branch tip that account wrote.
 import { dirname, basename, join, resolve } from 'node:path';
 import { preview } from '../../environments/preview.ts';
-import { GitHubError, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub } from '../github/index.ts';
+import { GitHubError, assumeLogin, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub } from '../github/index.ts';
 import { previewNamespace, previewScope, renderPreview } from '../delivery/preview.ts';
 import { readPreviewFolder } from '../delivery/preview-files.ts';
 import { publisherIdentity, updatePreviewsBranch } from '../delivery/previews-branch.ts';
@@ -69,6 +69,8 @@ export async function run(args: string[], deps: PreviewDeps = {}): Promise<numbe
   if (!repo) throw new UsageError('preview: --comment needs --repo owner/name (or GITHUB_REPOSITORY)');
   try {
     const gh = deps.client ? deps.client() : gitHubClientFromEnv();
+    // The comment is written with the App's token: its bot account is the author to look for.
+    if (values.publisher !== undefined) assumeLogin(gh, `${values.publisher}[bot]`);
     const body = folder ? publishedBody(namespace, folder.urls) : removedBody(namespace);
     const c = await upsertStickyComment(gh, { ...repo, issueNumber: pr, marker: PREVIEW_MARKER }, body);
     out(`${c.action} comment ${c.url}`);
