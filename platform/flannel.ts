@@ -117,6 +117,7 @@ export function flannel(cluster: ClusterFacts, versions: FlannelVersions): Compo
             'policy/privileged=the node network itself: hostNetwork with NET_ADMIN and NET_RAW to create the VXLAN device, routes and masquerade rules (privileged: false as upstream)',
             'policy/run-as-non-root=flanneld and the init copies write root-owned host paths and netlink/iptables state, which needs uid 0 (upstream runs as root)',
             'policy/resources=upstream requests 100m/50Mi and sets no limit: an OOM-killed CNI daemon takes the node network down, so no memory limit on purpose',
+            'policy/read-only-root=upstream leaves the root writable and flanneld drives iptables/nftables, whose tools keep state outside the mounted paths; not verified read-only, and the CNI node agent is the wrong place to find out',
           ].join('; '),
         },
       },

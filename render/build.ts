@@ -9,6 +9,7 @@ import { previewApplicationSet } from './delivery/preview-appset.ts';
 import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
 import { isClusterScoped } from './scope.ts';
 import { loadAppAssets, type AppAssets } from './assets.ts';
+import { protectDataNamespaces } from './keep-data.ts';
 
 export interface RenderedObject {
   env: string;
@@ -62,6 +63,7 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
     }
   }
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  protectDataNamespaces(objects.map((o) => o.object));
   return { env, components, objects };
 }
 
