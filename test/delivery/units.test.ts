@@ -149,7 +149,13 @@ describe('preview', () => {
     const json = appSet.toJSON() as { spec: { generators: { pullRequest: { github: { owner: string; repo: string; labels: string[] } } }[]; template: { spec: { source: { path: string; targetRevision: string } } } } };
     expect(json.spec.generators[0].pullRequest.github).toMatchObject({ owner: 'sound-buzz', repo: 'gitops', labels: ['preview'] });
     expect(json.spec.template.spec.source).toMatchObject({ targetRevision: 'previews', path: 'rendered/previews/pr-{{.number}}' });
-    expect((project.toJSON() as { spec: { clusterResourceWhitelist: unknown } }).spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    const spec = (project.toJSON() as { spec: { clusterResourceWhitelist: unknown; namespaceResourceWhitelist: { group: string; kind: string }[]; destinations: unknown } }).spec;
+    expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'pr-*' }]);
+    const kinds = spec.namespaceResourceWhitelist.map((k) => `${k.group}/${k.kind}`);
+    // The platform's quota and limits (written by the publisher), nothing RBAC, no Namespace twice.
+    expect(kinds).toEqual(expect.arrayContaining(['/ResourceQuota', '/LimitRange', 'apps/Deployment', 'bitnami.com/SealedSecret']));
+    expect(kinds.filter((k) => /rbac|Namespace|Endpoints|DaemonSet/.test(k))).toEqual([]);
   });
 });
 

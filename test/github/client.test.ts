@@ -222,6 +222,15 @@ describe('pull requests by head branch', () => {
     expect(repo.pulls.filter((p) => p.head.ref === 'promote/prod')).toHaveLength(1);
   });
 
+  it('a create GitHub stored but answered 502 is found again, not opened twice', async () => {
+    fake.fail({ match: /^POST \/repos\/[^/]+\/[^/]+\/pulls$/, status: 502, after: true });
+    const spec = { owner: 'sound-buzz', repo: 'gitops', head: 'release/hello', base: 'main', title: 'Release hello', body: 'b' };
+    const r = await createOrUpdatePullRequest(client(), spec);
+    expect(r.action).toBe('created');
+    expect(repo.pulls.filter((p) => p.head.ref === 'release/hello')).toHaveLength(1);
+    expect(fake.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+  });
+
   it('resolves a fork PR by head owner, branch and SHA', async () => {
     addPull(repo, SLUG, { number: 8, headRef: 'patch-1', headSha: 'b'.repeat(40), fork: 'contributor' });
     const gh = client();
