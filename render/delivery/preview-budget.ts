@@ -6,7 +6,7 @@
 // names the object and field before anything reaches the cluster.
 import type { PreviewLimits } from '../../environments/preview.ts';
 import { objectId } from '../build.ts';
-import type { KubeObject } from '../types.ts';
+import { RenderError, type KubeObject } from '../types.ts';
 import { parseQuantity } from '../validate/quantity.ts';
 import type { Reject } from './preview-confinement.ts';
 
@@ -30,6 +30,29 @@ const WORKLOADS: Record<string, { spec: string; count: (o: KubeObject) => { n: n
   // Counted once: a preview's CronJobs (backups) forbid overlapping runs; the quota covers the rest.
   CronJob: { spec: 'spec.jobTemplate.spec.template.spec', count: (o) => ({ n: num(at(o, 'spec.jobTemplate.spec.parallelism'), 1), field: 'spec.jobTemplate.spec.parallelism' }) },
 };
+
+/** The limits of environments/preview.ts are quantities and counts; a typo is a clear error, not a silent pass. */
+export function checkPreviewLimits(limits: PreviewLimits): void {
+  const where = (field: string) => ({ file: 'environments/preview.ts', field: `limits.${field}` });
+  const quantities: [string, string][] = [
+    ['quota.requests.cpu', limits.quota.requests.cpu], ['quota.requests.memory', limits.quota.requests.memory],
+    ['quota.requests.storage', limits.quota.requests.storage], ['quota.limits.cpu', limits.quota.limits.cpu],
+    ['quota.limits.memory', limits.quota.limits.memory], ['maxClaimStorage', limits.maxClaimStorage],
+    ...(['defaultRequest', 'default', 'max'] as const).flatMap((k) => [[`container.${k}.cpu`, limits.container[k].cpu], [`container.${k}.memory`, limits.container[k].memory]] as [string, string][]),
+  ];
+  for (const [field, value] of quantities) {
+    const p = parseQuantity(value);
+    if ('error' in p) throw new RenderError(where(field), p.error);
+  }
+  for (const field of ['pods', 'persistentVolumeClaims'] as const) {
+    const n = limits.quota[field];
+    if (!Number.isInteger(n) || n < 0) throw new RenderError(where(`quota.${field}`), `must be a whole number ≥ 0, is ${JSON.stringify(n)}`);
+  }
+  if (limits.imagePrefixes.length === 0) throw new RenderError(where('imagePrefixes'), 'lists no registry: no preview could run');
+  for (const [i, p] of limits.imagePrefixes.entries()) {
+    if (!/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]*$/.test(p)) throw new RenderError(where(`imagePrefixes[${i}]`), `"${p}" is not <registry host>/<path> (e.g. "docker.io/library/", "ghcr.io/sound-buzz/")`);
+  }
+}
 
 function num(x: unknown, fallback: number): number {
   return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : fallback;

@@ -17,6 +17,7 @@ import { RenderError, type Component, type KubeObject, type Resource } from '../
 import { validateBundle, type Finding } from '../validate/index.ts';
 import { toYaml } from '../yaml.ts';
 import { checkConfinement, isPreviewKind, kindRefusal, type PreviewScope } from './preview-confinement.ts';
+import { checkPreviewLimits } from './preview-budget.ts';
 import { previewPlatformObjects } from './preview-namespace.ts';
 
 export { PREVIEW_LABEL, type PreviewScope } from './preview-confinement.ts';
@@ -47,6 +48,7 @@ export function previewNamespace(pr: number): string {
 /** Where the preview of `pr` may live: its namespace, its domain, and who may call it. */
 export function previewScope(template: PreviewTemplate, pr: number): PreviewScope {
   const namespace = previewNamespace(pr);
+  checkPreviewLimits(template.limits);
   const facts = platform(template.base).facts;
   return {
     namespace, domain: `${namespace}.${template.base.domain}`, ingressNamespace: facts.ingress.namespace,

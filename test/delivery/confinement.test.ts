@@ -279,6 +279,25 @@ describe('publishing refuses every way out of the namespace', () => {
   });
 });
 
+describe('the limits in environments/preview.ts', () => {
+  it('a misspelt quantity or an empty allowlist is an error naming the field, not a silent pass', () => {
+    const bad = structuredClone(preview);
+    bad.limits.quota.limits.cpu = '4 cores';
+    expect(() => previewScope(bad, PR)).toThrow(/"4 cores" is not a quantity/);
+    try {
+      previewScope(bad, PR);
+    } catch (e) {
+      expect((e as RenderError).where).toMatchObject({ file: 'environments/preview.ts', field: 'limits.quota.limits.cpu' });
+    }
+    const none = structuredClone(preview);
+    none.limits.imagePrefixes = [];
+    expect(() => previewScope(none, PR)).toThrow(/lists no registry/);
+    const host = structuredClone(preview);
+    host.limits.imagePrefixes = ['ghcr.io'];
+    expect(() => previewScope(host, PR)).toThrow(/is not <registry host>\/<path>/);
+  });
+});
+
 describe('the render runs the same check', () => {
   it('refuses a rendered IngressRoute for a host outside pr-<n>', () => {
     const objects = renderPreview(preview, PR).objects.map((o) => structuredClone(o)) as Obj[];
