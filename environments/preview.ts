@@ -24,6 +24,38 @@ export interface PreviewTemplate {
    * only, since the namespace pr-<n> is not known when sealing (`npm run seal -- --scope cluster-wide`).
    */
   sealed?: SealedData;
+  /** What the platform grants each `pr-<n>` namespace; the preview itself can change none of it. */
+  limits: PreviewLimits;
+}
+
+/** Per-container CPU and memory, as Kubernetes quantities. */
+export interface CpuMemory {
+  cpu: string;
+  memory: string;
+}
+
+/**
+ * The box a preview runs in, written by the publisher (trusted code from the default branch) as
+ * the namespace's Pod Security labels, ResourceQuota and LimitRange, and checked before publishing.
+ */
+export interface PreviewLimits {
+  /**
+   * Image references a preview may run, as prefixes of the normalised reference
+   * (`docker.io/library/` for `postgres:17`, `ghcr.io/sound-buzz/`): registry host, then
+   * optionally a path ending in `/`.
+   */
+  imagePrefixes: string[];
+  /** ResourceQuota of the namespace: the whole preview at its largest (HPAs at maxReplicas). */
+  quota: {
+    requests: CpuMemory & { storage: string };
+    limits: CpuMemory;
+    pods: number;
+    persistentVolumeClaims: number;
+  };
+  /** LimitRange: what a container gets when it states nothing, and the most one may ask. */
+  container: { defaultRequest: CpuMemory; default: CpuMemory; max: CpuMemory };
+  /** The largest single claim on the shared NFS export. */
+  maxClaimStorage: string;
 }
 
 // dev's sealed values (environments/dev.sealed.json) only decrypt in dev's namespaces and are
@@ -48,5 +80,21 @@ export const preview: PreviewTemplate = {
     },
     'sound-buzz': { ...dev.apps['sound-buzz']!, volumes: { data: '100Mi', music: '1Gi' } },
     wordpress: { ...wordpress, replicas: 1, phpMyAdmin: false, volumes: { wordpress: '256Mi', mysql: '512Mi', phpMyAdmin: '100Mi' } },
+  },
+  limits: {
+    // Official Docker Hub images, the one community image we run (navidrome), and our own builds.
+    imagePrefixes: ['docker.io/library/', 'docker.io/deluan/navidrome', 'ghcr.io/sound-buzz/'],
+    quota: {
+      requests: { cpu: '2', memory: '3Gi', storage: '4Gi' },
+      limits: { cpu: '8', memory: '6Gi' },
+      pods: 20,
+      persistentVolumeClaims: 10,
+    },
+    container: {
+      defaultRequest: { cpu: '25m', memory: '64Mi' },
+      default: { cpu: '200m', memory: '256Mi' },
+      max: { cpu: '1', memory: '1Gi' },
+    },
+    maxClaimStorage: '2Gi',
   },
 };

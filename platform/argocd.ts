@@ -7,7 +7,7 @@ import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/Ing
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { createHash } from 'node:crypto';
 import type { Environment } from '../environments/types.ts';
-import { PROVIDED_BY_ANNOTATION, type Component, type IgnoreDifference, type KubeObject, type Resource, type UpstreamSource } from '../render/types.ts';
+import { PROVIDED_BY_ANNOTATION, RenderError, type Component, type IgnoreDifference, type KubeObject, type Resource, type UpstreamSource } from '../render/types.ts';
 import type { PlatformFacts } from './facts.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
 
@@ -24,6 +24,13 @@ export const argocdRelease = {
 export const ARGOCD_NAMESPACE = 'argocd';
 const ARGOCD_REPO = 'https://github.com/argoproj/argo-cd';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
+/**
+ * Who administers Argo CD: this GitHub team of the organisation owning the repository (the
+ * CODEOWNERS team). Other members of the organisation get read-only access.
+ */
+export const ADMIN_TEAM = 'ops';
+/** Secret in argocd (label app.kubernetes.io/part-of: argocd) with the GitHub OAuth App's clientID and clientSecret. */
+export const DEX_GITHUB_SECRET = 'argocd-dex-github';
 /** The ConfigMaps this repo owns; the upstream install must not manage them too. */
 const OWNED_CONFIGMAPS = ['argocd-cm', 'argocd-cmd-params-cm', 'argocd-rbac-cm'] as const;
 /** Upstream workloads that read argocd-cmd-params-cm at start. */
@@ -62,6 +69,7 @@ return hs
  */
 export function argocd(env: Environment, components: Component[], facts: PlatformFacts, extra: Resource[] = []): Component {
   const repoURL = env.gitops.repoURL;
+  const org = githubOwnerOf(repoURL);
   const renderedPath = (component: string) => `rendered/${env.name}/${component}`;
   const upstreamRepos = [...new Set(components.flatMap((c) => (c.upstream ?? []).map((u) => u.repoURL)))].sort();
 
@@ -114,7 +122,10 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
         'application.resourceTrackingMethod': 'annotation',
         'timeout.reconciliation': '180s',
         'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA,
-        'admin.enabled': 'true',
+        // The UI is public: no local password to guess. People sign in with GitHub through Dex;
+        // break-glass is `argocd --core` with a kubeconfig (docs/delivery.md, "Signing in to Argo CD").
+        'admin.enabled': 'false',
+        'dex.config': dexConfig(org),
         'statusbadge.enabled': 'false',
       },
     }),
@@ -125,7 +136,7 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
     }),
     new ConfigMap({
       metadata: { name: 'argocd-rbac-cm', namespace: ARGOCD_NAMESPACE, labels: partOfArgo('argocd-rbac-cm'), annotations: first },
-      data: { 'policy.default': 'role:readonly', scopes: '[groups]' },
+      data: { 'policy.default': 'role:readonly', 'policy.csv': `g, ${org}:${ADMIN_TEAM}, role:admin\n`, scopes: '[groups]' },
     }),
   ];
 
@@ -207,6 +218,29 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
 
 function argocdSecret(name: string, providedBy: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ARGOCD_NAMESPACE, annotations: { [PROVIDED_BY_ANNOTATION]: providedBy } } };
+}
+
+/** The GitHub organisation (or user) owning the repository, from its URL. */
+function githubOwnerOf(repoURL: string): string {
+  const m = /^https:\/\/github\.com\/([^/]+)\//.exec(repoURL);
+  if (!m) throw new RenderError({ field: 'gitops.repoURL' }, `Argo CD signs people in with GitHub: the repository must be on github.com, got "${repoURL}"`);
+  return m[1];
+}
+
+/** Dex with the GitHub connector: members of the organisation may sign in; groups are `<org>:<team>`. */
+function dexConfig(org: string): string {
+  return [
+    'connectors:',
+    '  - type: github',
+    '    id: github',
+    '    name: GitHub',
+    '    config:',
+    `      clientID: $${DEX_GITHUB_SECRET}:clientID`,
+    `      clientSecret: $${DEX_GITHUB_SECRET}:clientSecret`,
+    '      orgs:',
+    `        - name: ${org}`,
+    '',
+  ].join('\n');
 }
 
 function checksum(data: Record<string, string>): string {

@@ -162,6 +162,7 @@ export function flannel(cluster: ClusterFacts, versions: FlannelVersions, networ
             'policy/run-as-non-root=flanneld and the init copies write root-owned host paths and netlink/iptables state, which needs uid 0 (upstream runs as root)',
             'policy/resources=upstream requests 100m/50Mi and sets no limit: an OOM-killed CNI daemon takes the node network down, so no memory limit on purpose',
             ...(enforce ? ['policy/probes=the chart gives kube-network-policies no probe, flanneld\'s own liveness and readiness probes stay'] : []),
+            'policy/read-only-root=upstream leaves the root writable and flanneld drives iptables/nftables, whose tools keep state outside the mounted paths; not verified read-only, and the CNI node agent is the wrong place to find out',
           ].join('; '),
         },
       },

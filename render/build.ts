@@ -12,6 +12,7 @@ import { isClusterScoped } from './scope.ts';
 import { loadAppAssets, type AppAssets } from './assets.ts';
 import { checkOwnedImages } from './owned-images.ts';
 import { placeSealedSecrets, secretInventory, type SecretInventory } from './inventory/index.ts';
+import { protectDataNamespaces } from './keep-data.ts';
 
 export interface RenderedObject {
   env: string;
@@ -71,6 +72,7 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
   }
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   checkOwnedImages(env.name, objects);
+  protectDataNamespaces(objects.map((o) => o.object));
   const secrets = secretInventory(env, components, objects);
   return { env, components, objects, secrets };
 }

@@ -72,7 +72,6 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     size: { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '200m', memory: '96Mi' } },
     probes: execProbes(['redis-cli', 'ping']),
     runAs: { user: 999 },
-    readOnlyRoot: true,
     mounts: [{ name: 'data', mountPath: '/data', emptyDir: { sizeLimit: '16Mi' } }],
     ingress: ctx.platform.ingress,
   });

@@ -36,7 +36,6 @@ export const hello: AppModel<HelloValues> = (values, ctx) => {
     size: values.size ?? DEFAULT_SIZE,
     probes: httpProbes('/', 'http'),
     runAs: { user: 65534 },
-    readOnlyRoot: true,
     routes: [{ host: hostOf(ctx, values.host) }],
     ingress: ctx.platform.ingress,
   });

@@ -2,6 +2,7 @@ import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { StorageClassRef } from '../../platform/facts.ts';
 import { execProbes } from './probes.ts';
+import { containerSecurity } from './security.ts';
 import type { Size } from './resources.ts';
 import { secretEnv, type SecretRef } from './secrets.ts';
 import { statefulServer, type StatefulServer } from './stateful.ts';
@@ -55,7 +56,11 @@ export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
     runAs: { user: POSTGRES_UID },
     data: { name: 'data', mountPath: DATA_DIR, size: spec.volumeSize, storageClass: spec.storageClass },
     env,
-    mounts: spec.initScripts ? [{ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true, configMap: spec.initScripts }] : [],
+    mounts: [
+      ...(spec.initScripts ? [{ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true, configMap: spec.initScripts }] : []),
+      // The root is read-only: the server's socket and lock files go to their own volume.
+      { name: 'run', mountPath: '/var/run/postgresql', emptyDir: { sizeLimit: '16Mi' } },
+    ],
     initContainers: standby
       ? [
           {
@@ -70,8 +75,9 @@ export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
               secretEnv('PGPASSWORD', standby.password.secret, standby.password.key),
             ],
             resources: { requests: { ...spec.size.requests }, limits: { ...spec.size.limits } },
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: false },
-            volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
+            securityContext: containerSecurity(),
+            // pg_basebackup writes only the data directory; /tmp is the pod's scratch emptyDir.
+            volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, { name: 'tmp', mountPath: '/tmp' }],
           },
         ]
       : undefined,

@@ -27,11 +27,24 @@ export function podSecurity(runAs: RunAs, opts: { lowPorts?: boolean } = {}): IP
   };
 }
 
-/** Container-level context for `restricted`: no privilege escalation, no capabilities. */
+/**
+ * Container-level context for `restricted`: no privilege escalation, no capabilities, and a
+ * read-only root filesystem (writable paths are volumes: `/tmp`, run directories, data). A
+ * writable root is the exception, with a reason (`writableRoot` in the workload specs).
+ */
 export function containerSecurity(opts: { readOnlyRoot?: boolean } = {}): ISecurityContext {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
-    readOnlyRootFilesystem: opts.readOnlyRoot ?? false,
+    readOnlyRootFilesystem: opts.readOnlyRoot ?? true,
   };
+}
+
+/** The scratch directory every read-only container gets unless it mounts its own. */
+export const TMP_MOUNT = { name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '64Mi' } } as const;
+
+/** `mounts` plus a `/tmp` emptyDir when the root is read-only and nothing is mounted there. */
+export function withTmp<M extends { name: string; mountPath: string }>(mounts: readonly M[], readOnlyRoot: boolean): (M | typeof TMP_MOUNT)[] {
+  if (!readOnlyRoot || mounts.some((m) => m.mountPath === '/tmp' || m.name === TMP_MOUNT.name)) return [...mounts];
+  return [...mounts, TMP_MOUNT];
 }

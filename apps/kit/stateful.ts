@@ -6,11 +6,11 @@ import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { StorageClassRef } from '../../platform/facts.ts';
 import type { Resource } from '../../render/types.ts';
 import { configChecksum } from './config.ts';
-import { argo, selectorLabels, workloadLabels, type WorkloadId } from './labels.ts';
+import { argo, optOut, selectorLabels, workloadLabels, type WorkloadId } from './labels.ts';
 import { mountedConfigMaps, volumeMounts, volumes, type Mount } from './pod.ts';
 import type { Probes } from './probes.ts';
 import { resources, type Size } from './resources.ts';
-import { containerSecurity, podSecurity, type RunAs } from './security.ts';
+import { containerSecurity, podSecurity, withTmp, type RunAs } from './security.ts';
 import { claimSpec } from './storage.ts';
 
 export interface DataVolume {
@@ -34,6 +34,8 @@ export interface StatefulServerSpec extends WorkloadId {
   envFrom?: ConfigMap[];
   mounts?: Mount[];
   initContainers?: IContainer[];
+  /** Why the image needs a writable root filesystem; read-only (with a `/tmp` emptyDir) otherwise. */
+  writableRoot?: string;
 }
 
 export interface StatefulServer {
@@ -51,7 +53,7 @@ export interface StatefulServer {
 export function statefulServer(spec: StatefulServerSpec): StatefulServer {
   const selector = selectorLabels(spec);
   const labels = workloadLabels(spec);
-  const mounts: Mount[] = spec.mounts ?? [];
+  const mounts: Mount[] = withTmp(spec.mounts ?? [], !spec.writableRoot);
   const checksum = configChecksum([...(spec.envFrom ?? []), ...mountedConfigMaps(mounts)]);
   const container: IContainer = {
     name: spec.role,
@@ -66,11 +68,11 @@ export function statefulServer(spec: StatefulServerSpec): StatefulServer {
     readinessProbe: spec.probes.readiness,
     livenessProbe: spec.probes.liveness,
     ...(spec.probes.startup ? { startupProbe: spec.probes.startup } : {}),
-    securityContext: containerSecurity(),
+    securityContext: containerSecurity({ readOnlyRoot: !spec.writableRoot }),
     volumeMounts: [{ name: spec.data.name, mountPath: spec.data.mountPath }, ...volumeMounts(mounts)],
   };
   const statefulSet = new StatefulSet({
-    metadata: { name: spec.role, labels, annotations: { ...argo.keepData } },
+    metadata: { name: spec.role, labels, annotations: { ...argo.keepData, ...(spec.writableRoot ? optOut({ 'policy/read-only-root': spec.writableRoot }) : {}) } },
     spec: {
       serviceName: spec.role,
       replicas: 1,

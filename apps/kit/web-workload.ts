@@ -13,7 +13,8 @@ import { selectorLabels, workloadLabels, type WorkloadId } from './labels.ts';
 import { mountedConfigMaps, volumeMounts, volumes, type Mount } from './pod.ts';
 import type { Probes } from './probes.ts';
 import { resources, type Size } from './resources.ts';
-import { containerSecurity, podSecurity, type RunAs } from './security.ts';
+import { optOut } from './labels.ts';
+import { containerSecurity, podSecurity, withTmp, type RunAs } from './security.ts';
 
 /** HPA on CPU utilisation of the requests: min is the workload's `replicas`. */
 export interface Autoscale {
@@ -40,7 +41,11 @@ export interface WebWorkloadSpec extends WorkloadId {
   runAs: RunAs;
   /** Apache-style images binding :80 as non-root. */
   lowPorts?: boolean;
-  readOnlyRoot?: boolean;
+  /**
+   * Why the image needs a writable root filesystem (it writes outside its volumes); the root is
+   * read-only otherwise, with `/tmp` as an emptyDir. Becomes the `policy/read-only-root` opt-out.
+   */
+  writableRoot?: string;
   command?: string[];
   args?: string[];
   env?: IEnvVar[];
@@ -89,7 +94,7 @@ export function webWorkload(spec: WebWorkloadSpec): WebWorkload {
   }
   const selector = selectorLabels(spec);
   const labels = workloadLabels(spec);
-  const mounts = spec.mounts ?? [];
+  const mounts: Mount[] = withTmp(spec.mounts ?? [], !spec.writableRoot);
   const consumed = [...(spec.envFrom ?? []), ...mountedConfigMaps(mounts)];
   const container: IContainer = {
     name: spec.role,
@@ -104,12 +109,12 @@ export function webWorkload(spec: WebWorkloadSpec): WebWorkload {
     readinessProbe: spec.probes.readiness,
     livenessProbe: spec.probes.liveness,
     ...(spec.probes.startup ? { startupProbe: spec.probes.startup } : {}),
-    securityContext: containerSecurity({ readOnlyRoot: spec.readOnlyRoot }),
+    securityContext: containerSecurity({ readOnlyRoot: !spec.writableRoot }),
     ...(mounts.length ? { volumeMounts: volumeMounts(mounts) } : {}),
   };
   const checksum = configChecksum(consumed);
   const deployment = new Deployment({
-    metadata: { name: spec.role, labels },
+    metadata: { name: spec.role, labels, ...(spec.writableRoot ? { annotations: optOut({ 'policy/read-only-root': spec.writableRoot }) } : {}) },
     spec: {
       // With an HPA the replica count belongs to the HPA: a value here would make Argo CD reset it on every sync.
       ...(spec.autoscale ? {} : { replicas: spec.replicas }),

@@ -101,6 +101,8 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
     mounts: [
       { name: 'data', mountPath: '/var/lib/grafana', claim: 'grafana-data' },
       { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true, configMap: datasources },
+      // The image logs to files there as well as to the console; the root is read-only.
+      { name: 'logs', mountPath: '/var/log/grafana', emptyDir: { sizeLimit: '64Mi' } },
     ],
     routes: [{ host }],
     ingress: ctx.platform.ingress,

@@ -24,6 +24,9 @@ const MYSQL_PORT = 3306;
 const MYSQL = secretRef('mysql-credentials', ['password', 'root-password']);
 const WEB_SIZE: Size = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
 
+/** Why the official Apache-based images keep a writable root (not verified read-only). */
+const APACHE_WRITES = 'the official php-apache image writes Apache run and lock files under /var/run/apache2 and /var/lock/apache2 and PHP temp files outside the volume; not verified with a read-only root';
+
 export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
   const storageClass = ctx.platform.storageClass;
   const host = hostOf(ctx, values.host, 'blog');
@@ -47,7 +50,11 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
       secretEnv('MYSQL_PASSWORD', MYSQL, 'password'),
       secretEnv('MYSQL_ROOT_PASSWORD', MYSQL, 'root-password'),
     ],
-    mounts: [{ name: 'run', mountPath: '/var/run/mysqld', emptyDir: {} }],
+    // The root is read-only: socket, pid and the secure_file_priv directory are volumes.
+    mounts: [
+      { name: 'run', mountPath: '/var/run/mysqld', emptyDir: {} },
+      { name: 'files', mountPath: '/var/lib/mysql-files', emptyDir: { sizeLimit: '16Mi' } },
+    ],
   });
 
   const wpSettings = configMap('wordpress', {
@@ -69,6 +76,7 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
     probes: httpProbes('/wp-login.php', 'http', 120),
     runAs: { user: 33 },
     lowPorts: true,
+    writableRoot: APACHE_WRITES,
     envFrom: [wpSettings],
     env: [secretEnv('WORDPRESS_DB_PASSWORD', MYSQL, 'password')],
     // Core, plugins, themes and uploads: shared by the replicas during a rolling update.
@@ -103,6 +111,7 @@ export const wordpress: AppModel<WordpressValues> = (values, ctx) => {
       probes: httpProbes('/', 'http', 60),
       runAs: { user: 33 },
       lowPorts: true,
+      writableRoot: `${APACHE_WRITES}; the entrypoint also writes config.secret.inc.php under /etc/phpmyadmin`,
       // Log in with a MySQL account (cookie auth); no stored user, no empty passwords.
       env: [
         { name: 'PMA_HOST', value: 'mysql' },

@@ -1,10 +1,12 @@
-// `npm run pr-comment -- --repo owner/name (--pr N | --head-owner O --head-branch B --head-sha SHA) --file diff.md`
+// `npm run pr-comment -- --repo owner/name (--pr N | --head-owner O --head-branch B --head-sha SHA) --file diff.md [--as login]`
 // Posts the diff as one sticky comment (hidden marker) and edits it in place on later pushes.
+// Only a marked comment written by the token's own account is edited: `--as` names that account
+// for an App installation token (GITHUB_TOKEN: `github-actions[bot]`), which cannot ask GET /user.
 // It only reads the file as text: safe to run in a trusted workflow_run on a fork's artifact.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, UsageError } from './args.ts';
 import {
-  GitHubError, findOpenPullRequest, getPullRequest, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub, type PullRequestRef,
+  GitHubError, assumeLogin, findOpenPullRequest, getPullRequest, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub, type PullRequestRef,
 } from '../github/index.ts';
 
 export const DEFAULT_MARKER = 'gitops-diff';
@@ -31,6 +33,7 @@ export async function run(args: string[], deps: PrCommentDeps = {}): Promise<num
     'soft-fail': { type: 'boolean', default: false },
     'missing-ok': { type: 'boolean', default: false },
     'run-url': { type: 'string' },
+    as: { type: 'string' },
   });
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const slug = values.repo ?? process.env.GITHUB_REPOSITORY;
@@ -57,6 +60,7 @@ export async function run(args: string[], deps: PrCommentDeps = {}): Promise<num
 
   try {
     const gh = deps.client ? deps.client() : gitHubClientFromEnv();
+    if (values.as !== undefined) assumeLogin(gh, values.as);
     let pr: PullRequestRef | undefined;
     if (number !== undefined) {
       pr = await getPullRequest(gh, { ...repo, number });

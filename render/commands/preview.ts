@@ -2,13 +2,14 @@
 // (environments/preview.ts) into rendered/previews/pr-<number>/ (or --out).
 // CI publishing (preview.yml): `--publish <dir>` checks a rendered folder and writes it to the
 // `previews` branch Argo CD reads; `--remove` deletes it there; `--comment --repo o/n` keeps the
-// PR's sticky preview comment current.
+// PR's sticky preview comment current; `--publisher <app-slug>` commits as the delivery App's bot
+// account and builds only on a branch tip that account wrote.
 import { dirname, basename, join, resolve } from 'node:path';
 import { preview } from '../../environments/preview.ts';
-import { GitHubError, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub } from '../github/index.ts';
+import { GitHubError, assumeLogin, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub } from '../github/index.ts';
 import { previewNamespace, previewScope, renderPreview } from '../delivery/preview.ts';
 import { readPreviewFolder } from '../delivery/preview-files.ts';
-import { updatePreviewsBranch } from '../delivery/previews-branch.ts';
+import { publisherIdentity, updatePreviewsBranch } from '../delivery/previews-branch.ts';
 import { formatFinding } from '../pipeline.ts';
 import { writeRendered } from '../write.ts';
 import { parse, UsageError } from './args.ts';
@@ -31,6 +32,7 @@ export async function run(args: string[], deps: PreviewDeps = {}): Promise<numbe
     comment: { type: 'boolean', default: false },
     repo: { type: 'string' },
     remote: { type: 'string', default: 'origin' },
+    publisher: { type: 'string' },
   });
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
@@ -56,7 +58,7 @@ export async function run(args: string[], deps: PreviewDeps = {}): Promise<numbe
   const folder = values.publish !== undefined ? readPreviewFolder(resolve(values.publish), previewScope(preview, pr)) : undefined;
   const token = process.env.GITHUB_TOKEN;
   const result = updatePreviewsBranch({
-    repoDir, remote: values.remote, namespace, files: folder?.files, token,
+    repoDir, remote: values.remote, namespace, files: folder?.files, token, publisher: publisherIdentity(values.publisher),
     message: folder ? `preview ${namespace}: ${folder.files.size} objects` : `preview ${namespace}: removed`,
   });
   out(`${namespace}: ${result.action}${result.commit ? ` (${result.commit.slice(0, 12)})` : ''}`);
@@ -67,6 +69,8 @@ export async function run(args: string[], deps: PreviewDeps = {}): Promise<numbe
   if (!repo) throw new UsageError('preview: --comment needs --repo owner/name (or GITHUB_REPOSITORY)');
   try {
     const gh = deps.client ? deps.client() : gitHubClientFromEnv();
+    // The comment is written with the App's token: its bot account is the author to look for.
+    if (values.publisher !== undefined) assumeLogin(gh, `${values.publisher}[bot]`);
     const body = folder ? publishedBody(namespace, folder.urls) : removedBody(namespace);
     const c = await upsertStickyComment(gh, { ...repo, issueNumber: pr, marker: PREVIEW_MARKER }, body);
     out(`${c.action} comment ${c.url}`);

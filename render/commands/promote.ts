@@ -1,4 +1,4 @@
-// `npm run promote -- --from dev --to prod [app | platform | platform/<pin>]... [--allow-major] [--revert [--ref <commit>]] [--open-pr]`
+// `npm run promote -- --from dev --to prod [app | platform | platform/<pin>]... [--apps "<a> <b>"] [--allow-major] [--revert [--ref <commit>]] [--open-pr]`
 // Rewrites the target's environments/<env>.versions.json to the source's pins, app versions and
 // platform versions alike (or, with --revert, to the target's previous pins), re-renders the
 // target and shows what will change.
@@ -38,7 +38,12 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
     repo: { type: 'string' },
     remote: { type: 'string', default: 'origin' },
     base: { type: 'string', default: 'main' },
+    // The workflow's free-text input, passed as one quoted argument and split here, so nothing in
+    // it can become an option (`--ref …`) or a shell word.
+    apps: { type: 'string' },
   }, true);
+  const selection = [...positionals, ...(values.apps ?? '').split(/\s+/).filter(Boolean)];
+  for (const name of selection) if (name.startsWith('-')) throw new UsageError(`promote: "${name}" is not an app, "platform" or "platform/<pin>"`);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
   const names = environments.map((e) => e.name);
@@ -66,14 +71,14 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
   let what: string;
   if (values.revert) {
     const previous = previousVersions(repoDir, to, values.ref);
-    ({ pins, changes } = planRevert(target, previous.pins, to, positionals, { checkPin }));
+    ({ pins, changes } = planRevert(target, previous.pins, to, selection, { checkPin }));
     what = `revert ${to} to the versions of ${previous.commit.slice(0, 12)}`;
   } else {
     const source = readVersions(repoDir, from);
     const committed = showFile(repoDir, 'HEAD', versionsFileName(from));
     const committedPins = committed === undefined ? undefined : parseVersions(committed, from, { history: true });
     ({ pins, changes } = planPromotion(source, target, {
-      from, to, apps: positionals, allowMajor: values['allow-major'],
+      from, to, apps: selection, allowMajor: values['allow-major'],
       migrationExists: (app: AppName, stem: string) => existsSync(join(repoDir, 'apps', app, 'migrations', `${stem}.sql`)),
       committedSourcePin: committedPins ? (app, pin) => committedPins[app]?.[pin] : undefined,
       checkPin,

@@ -3,7 +3,9 @@
 // reading `rendered/previews/pr-<n>/` from the `previews` branch CI writes (preview.yml). When
 // the PR is closed or unlabelled it leaves the generator's list, the ApplicationSet deletes the
 // Application, and the resources finalizer prunes everything, owned Namespace included.
-// The AppProject confines what a preview may create whatever the branch holds.
+// The AppProject confines what a preview may create whatever the branch holds: namespaced kinds
+// in `pr-*` namespaces only, and of cluster-scoped kinds only the Namespace the publisher writes
+// for it (the platform's, with its ResourceQuota and LimitRange; see preview-namespace.ts).
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { Environment } from '../../environments/types.ts';
@@ -11,6 +13,7 @@ import type { PreviewTemplate } from '../../environments/preview.ts';
 import { RenderError } from '../types.ts';
 import { PREVIEW_LABEL } from './preview.ts';
 import { PREVIEW_KINDS } from './preview-confinement.ts';
+import { PLATFORM_OWNED_KINDS } from './preview-namespace.ts';
 
 export const PREVIEWS_BRANCH = 'previews';
 export const PREVIEWS_PATH = 'rendered/previews';
@@ -40,8 +43,9 @@ export function previewApplicationSet(env: Environment, template: PreviewTemplat
       sourceRepos: [env.gitops.repoURL],
       destinations: [{ server: IN_CLUSTER, namespace: 'pr-*' }],
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-      // The same allowlist the preview render and publish enforce, now enforced by Argo CD too.
-      namespaceResourceWhitelist: [...PREVIEW_KINDS]
+      // The same allowlist the preview render and publish enforce, plus the platform's quota and
+      // limits (written by the publisher), now enforced by Argo CD too.
+      namespaceResourceWhitelist: [...PREVIEW_KINDS, ...PLATFORM_OWNED_KINDS]
         .filter((k) => k !== '/Namespace')
         .sort()
         .map((k) => ({ group: k.slice(0, k.indexOf('/')), kind: k.slice(k.indexOf('/') + 1) })),

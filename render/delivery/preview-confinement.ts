@@ -1,16 +1,22 @@
 // What keeps a preview in its box. Run on the render and again on the folder CI publishes (the
 // render job executes the PR's code, so the publish job trusts nothing it produced): the kinds
-// a preview may hold, its Namespace's labels, every host it answers for, every reference that
-// could leave the namespace, NetworkPolicies, Services, claims and pods. The first violation is
-// thrown as a RenderError naming the object and the field.
+// a preview may hold (no Namespace: the platform writes it, preview-namespace.ts), every host it
+// answers for, every reference that could leave the namespace, Argo CD annotations and
+// finalizers that would outlive or block its deletion, NetworkPolicies, Services, claims, pods,
+// images and its resource budget. The first violation is thrown as a RenderError naming the
+// object and the field.
 import { objectId } from '../build.ts';
 import { apiGroup } from '../scope.ts';
 import { RenderError, type KubeObject } from '../types.ts';
+import { checkBudget, type BudgetScope } from './preview-budget.ts';
 import { checkHost, checkRouteRule, HostError } from './preview-hosts.ts';
+import { PLATFORM_OWNED_KINDS, PREVIEW_LABEL } from './preview-namespace.ts';
 import { checkNetworkPolicies } from './preview-network.ts';
 import { checkPods } from './preview-pods.ts';
 
-export interface PreviewScope {
+export { PREVIEW_LABEL };
+
+export interface PreviewScope extends BudgetScope {
   /** `pr-<n>`: the only namespace a preview writes to. */
   namespace: string;
   /** `pr-<n>.<dev domain>`: every host must be this name or under it. */
@@ -22,25 +28,28 @@ export interface PreviewScope {
 /** Throws; `resource` overrides the object's id when there is no object (a missing one). */
 export type Reject = (o: KubeObject | undefined, field: string, message: string, resource?: string) => never;
 
-/** The label Argo CD's tracking and our cleanup recognise preview objects by. */
-export const PREVIEW_LABEL = 'gitops.sound-buzz.live/preview';
-
 const TRAEFIK_GROUPS = ['traefik.io', 'traefik.containo.us'];
 /**
- * `group/Kind` a preview may hold; anything else (RBAC, quotas, Endpoints that point a Service at
- * foreign pods, Traefik TLSOption/TLSStore named `default` that apply cluster-wide, DaemonSets…)
- * is refused.
+ * `group/Kind` a preview may hold; anything else (its Namespace, quotas and limits — the
+ * platform's —, RBAC, Endpoints that point a Service at foreign pods, Traefik TLSOption/TLSStore
+ * named `default` that apply cluster-wide, DaemonSets…) is refused.
  */
 export const PREVIEW_KINDS: ReadonlySet<string> = new Set([
-  '/Namespace', '/ConfigMap', '/Secret', '/Service', '/PersistentVolumeClaim', '/ServiceAccount',
+  '/ConfigMap', '/Secret', '/Service', '/PersistentVolumeClaim', '/ServiceAccount',
   'apps/Deployment', 'apps/StatefulSet', 'batch/Job', 'batch/CronJob',
   'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
   'networking.k8s.io/NetworkPolicy', 'networking.k8s.io/Ingress', 'bitnami.com/SealedSecret',
   ...TRAEFIK_GROUPS.flatMap((g) => [`${g}/IngressRoute`, `${g}/IngressRouteTCP`, `${g}/Middleware`]),
 ]);
 
-/** Pod Security profile the preview Namespace must enforce (so admission refuses host access too). */
-const PSA = 'pod-security.kubernetes.io/';
+/**
+ * Argo CD annotations a preview may carry: ordering and hooks. Everything else changes what Argo
+ * CD does with the object — `sync-options: Delete=false,Prune=false` would keep it after the
+ * preview is gone, `compare-options` would hide drift, `tracking-id` would claim someone else's.
+ */
+const ARGOCD_ANNOTATIONS = new Set(['argocd.argoproj.io/sync-wave', 'argocd.argoproj.io/hook', 'argocd.argoproj.io/hook-delete-policy']);
+/** The only annotation a SealedSecret's template may give the Secret it creates (set by the render). */
+const SEALED_TEMPLATE_ANNOTATIONS = new Set(['sealedsecrets.bitnami.com/cluster-wide']);
 /** Traefik middlewares that would make Traefik (which can reach every namespace) call out for the preview. */
 const FORBIDDEN_MIDDLEWARES: Record<string, string> = {
   forwardAuth: 'forwardAuth makes Traefik call an arbitrary address from its own namespace',
@@ -49,6 +58,17 @@ const FORBIDDEN_MIDDLEWARES: Record<string, string> = {
 
 export function isPreviewKind(o: KubeObject): boolean {
   return PREVIEW_KINDS.has(`${apiGroup(o.apiVersion ?? '')}/${o.kind}`);
+}
+
+/** A kind only the platform writes into a preview namespace (Namespace, ResourceQuota, LimitRange). */
+export function isPlatformOwnedKind(o: KubeObject): boolean {
+  return PLATFORM_OWNED_KINDS.has(`${apiGroup(o.apiVersion ?? '')}/${o.kind}`);
+}
+
+/** Why a kind is refused, naming who owns it when it is the platform. */
+export function kindRefusal(o: KubeObject): string {
+  if (isPlatformOwnedKind(o)) return `${o.kind} is not allowed in a preview: the platform writes the Namespace, ResourceQuota and LimitRange of every pr-<n> (environments/preview.ts limits)`;
+  return `${o.kind} is not allowed in a preview (${o.apiVersion})`;
 }
 
 /**
@@ -61,34 +81,39 @@ export function checkConfinement(objects: readonly KubeObject[], scope: PreviewS
     throw new RenderError({ env: scope.namespace, resource: resource ?? (o ? objectId(o) : undefined), field, ...(file ? { file } : {}) }, message);
   };
   for (const o of objects) {
-    if (!isPreviewKind(o)) reject(o, 'kind', `${o.kind} is not allowed in a preview (${o.apiVersion})`);
-    if (o.kind === 'Namespace') checkNamespace(o, scope, reject);
-    else if (o.metadata.namespace !== scope.namespace) reject(o, 'metadata.namespace', `must be in namespace ${scope.namespace}`);
+    if (!isPreviewKind(o)) reject(o, 'kind', kindRefusal(o));
+    if (o.metadata.namespace !== scope.namespace) reject(o, 'metadata.namespace', `must be in namespace ${scope.namespace}`);
+    checkMetadata(o, o, '', reject);
     checkReferences(o, o.spec, 'spec', scope, reject);
     checkHosts(o, scope, reject);
     checkPods(o, reject);
     checkObject(o, reject);
   }
-  if (!objects.some((o) => o.kind === 'Namespace')) {
-    reject(undefined, 'kind', 'the preview must own its Namespace (so deleting the Application removes everything)', `Namespace/${scope.namespace}`);
-  }
   checkNetworkPolicies(objects, scope, reject);
+  checkBudget(objects, scope, reject);
 }
 
-function checkNamespace(o: KubeObject, scope: PreviewScope, reject: Reject): void {
-  if (o.metadata.name !== scope.namespace) reject(o, 'metadata.name', `a preview owns only the Namespace ${scope.namespace}`);
-  const labels = o.metadata.labels ?? {};
-  if (labels[`${PSA}enforce`] !== 'restricted') {
-    reject(o, `metadata.labels.${PSA}enforce`, `must be "restricted" (is ${JSON.stringify(labels[`${PSA}enforce`] ?? null)}): admission then refuses privileged and host-level pods`);
-  }
-  const version = labels[`${PSA}enforce-version`];
-  if (version !== undefined && version !== 'latest') reject(o, `metadata.labels.${PSA}enforce-version`, `must be "latest" (an older profile checks less), is "${version}"`);
-  // Other namespaces' policies select peers by namespace labels: a preview may not borrow theirs.
-  const fixed: Record<string, string> = { 'kubernetes.io/metadata.name': scope.namespace, 'app.kubernetes.io/part-of': scope.namespace, [PREVIEW_LABEL]: scope.namespace.slice(3) };
-  for (const [k, v] of Object.entries(labels)) {
-    if (k.startsWith(PSA)) continue;
-    if (fixed[k] === undefined) reject(o, `metadata.labels.${k}`, `label ${k} is not allowed on a preview Namespace (NetworkPolicies elsewhere may select namespaces by it)`);
-    if (fixed[k] !== v) reject(o, `metadata.labels.${k}`, `must be "${fixed[k]}", is "${v}"`);
+/**
+ * Every `metadata` in the object (its own, pod and claim templates): no Argo CD annotation beyond
+ * ordering and hooks, no finalizers (nothing in a preview removes them, so its namespace would
+ * hang in Terminating), no owner references (garbage collection follows them across objects).
+ */
+function checkMetadata(o: KubeObject, x: unknown, path: string, reject: Reject): void {
+  if (Array.isArray(x)) return x.forEach((v, i) => checkMetadata(o, v, `${path}[${i}]`, reject));
+  if (typeof x !== 'object' || x === null) return;
+  for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+    const field = path ? `${path}.${k}` : k;
+    if (k === 'metadata' && typeof v === 'object' && v !== null) {
+      const meta = v as { annotations?: Record<string, unknown>; finalizers?: unknown; ownerReferences?: unknown };
+      for (const a of Object.keys(meta.annotations ?? {})) {
+        if ((a.startsWith('argocd.argoproj.io/') && !ARGOCD_ANNOTATIONS.has(a)) || a.startsWith('helm.sh/')) {
+          reject(o, `${field}.annotations.${a}`, `annotation ${a} changes how Argo CD syncs, compares or deletes the object (a preview is pruned whole with its Application); only ${[...ARGOCD_ANNOTATIONS].join(', ')} are allowed`);
+        }
+      }
+      if (meta.finalizers !== undefined) reject(o, `${field}.finalizers`, 'finalizers are not allowed in a preview: nothing there removes them, so deleting the preview would hang');
+      if (meta.ownerReferences !== undefined) reject(o, `${field}.ownerReferences`, 'owner references are not allowed in a preview: garbage collection would follow them to objects it does not own');
+    }
+    checkMetadata(o, v, field, reject);
   }
 }
 
@@ -107,7 +132,8 @@ function checkReferences(o: KubeObject, x: unknown, path: string, scope: Preview
     if (k === 'namespace' && typeof v === 'string' && v !== scope.namespace) reject(o, field, `refers to namespace ${v}: a preview refers only to ${scope.namespace}`);
     // Claims anywhere (PVCs, volumeClaimTemplates, ephemeral volumes) bind only what is provisioned for them.
     if (k === 'volumeName' && typeof v === 'string') reject(o, field, `binds the named PersistentVolume ${v}, possibly another namespace's released data: let the StorageClass provision one`);
-    if (traefik && k === 'name' && typeof v === 'string' && v.includes('@')) reject(o, field, `"${v}" is a provider-qualified reference that reaches outside the preview`);
+    // Any Traefik reference (service, middleware, serversTransport, TLS options…) may be `name@provider`.
+    if (traefik && k !== 'match' && typeof v === 'string' && v.includes('@')) reject(o, field, `"${v}" is a provider-qualified reference that reaches outside the preview`);
     checkReferences(o, v, field, scope, reject);
   }
 }
@@ -164,7 +190,26 @@ function checkObject(o: KubeObject, reject: Reject): void {
     if (type !== 'ClusterIP') reject(o, 'spec.type', `type ${String(type)} exposes the preview outside its namespace (or points it at foreign names): use ClusterIP behind an IngressRoute`);
     if (Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) reject(o, 'spec.externalIPs', 'externalIPs capture traffic to those addresses on every node');
   }
-  if (o.kind === 'Secret' && (o as { type?: unknown }).type === 'kubernetes.io/service-account-token') {
-    reject(o, 'type', 'a long-lived service-account token outlives the pods; pods get short-lived tokens when they need them');
+  if (o.kind === 'Secret') checkSecret(o, o as { type?: unknown; metadata: { annotations?: Record<string, string> } }, '', reject, new Set());
+  if (o.kind === 'SealedSecret') {
+    const template = (spec.template ?? {}) as { type?: unknown; metadata?: { annotations?: Record<string, string> } };
+    checkSecret(o, template, 'spec.template.', reject, SEALED_TEMPLATE_ANNOTATIONS);
+  }
+}
+
+/**
+ * A Secret, or the Secret a SealedSecret's template creates: Opaque only, so it can be no
+ * service-account token (which the token controller fills for any account named in its
+ * annotations), no TLS or registry credential the preview did not seal for itself.
+ */
+function checkSecret(o: KubeObject, secret: { type?: unknown; metadata?: { annotations?: Record<string, string> } }, prefix: string, reject: Reject, allowedAnnotations: ReadonlySet<string>): void {
+  if (secret.type === 'kubernetes.io/service-account-token') {
+    reject(o, `${prefix}type`, 'a long-lived service-account token outlives the pods; pods get short-lived tokens when they need them');
+  }
+  if (prefix && secret.type !== undefined && secret.type !== 'Opaque') reject(o, `${prefix}type`, `a preview's sealed Secrets are Opaque (is ${JSON.stringify(secret.type)})`);
+  for (const a of Object.keys(secret.metadata?.annotations ?? {})) {
+    if (prefix ? !allowedAnnotations.has(a) : a.startsWith('kubernetes.io/')) {
+      reject(o, `${prefix}metadata.annotations.${a}`, `annotation ${a} is not allowed on a preview's Secret (kubernetes.io/service-account.name would make it a token)`);
+    }
   }
 }

@@ -3,17 +3,20 @@
 // its namespace whatever code produced it. The checks are the render's own (preview-confinement.ts).
 // Files are read the way Argo CD reads them (YAML 1.1: `yes` is true, `<<` merges), and what is
 // published is the checked object written again, never the artifact's bytes: no parser
-// difference can smuggle a field past the check.
+// difference can smuggle a field past the check. The platform's own objects for the namespace
+// (Namespace, ResourceQuota, LimitRange: preview-namespace.ts) are added here, by trusted code.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { objectId } from '../build.ts';
 import { RenderError, type KubeObject } from '../types.ts';
-import { checkConfinement, isPreviewKind, type PreviewScope } from './preview-confinement.ts';
+import { checkConfinement, isPreviewKind, kindRefusal, type PreviewScope } from './preview-confinement.ts';
+import { previewPlatformObjects } from './preview-namespace.ts';
 import { toYaml } from '../yaml.ts';
 import { fileName, urlsOf } from './preview.ts';
 
 export interface PreviewFolder {
+  /** What is published: the checked objects written again, and the platform's. */
   files: Map<string, string>;
   urls: string[];
 }
@@ -41,12 +44,13 @@ export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFold
       throw new RenderError({ file: e.name }, 'not a Kubernetes object');
     }
     // Refused before anything else, so the message names the kind rather than its namespace.
-    if (!isPreviewKind(o)) throw new RenderError({ env: scope.namespace, resource: objectId(o), field: 'kind', file: e.name }, `${o.kind} is not allowed in a preview (${o.apiVersion})`);
+    if (!isPreviewKind(o)) throw new RenderError({ env: scope.namespace, resource: objectId(o), field: 'kind', file: e.name }, kindRefusal(o));
     if (fileName(o) !== e.name) throw new RenderError({ env: scope.namespace, resource: objectId(o), file: e.name }, `must be named ${fileName(o)}`);
     objects.push(o);
     fileOf.set(o, e.name);
     files.set(e.name, toYaml(o));
   }
   checkConfinement(objects, scope, (o) => fileOf.get(o));
-  return { files, urls: urlsOf(objects) };
+  for (const o of previewPlatformObjects(scope.namespace, Number(scope.namespace.slice('pr-'.length)), scope.limits)) files.set(fileName(o), toYaml(o));
+  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), urls: urlsOf(objects) };
 }

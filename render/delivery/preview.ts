@@ -1,10 +1,11 @@
 // The preview of a pull request as plain objects: the template's apps built against the dev
-// cluster's platform facts, moved into one owned namespace `pr-<number>`, confined there (no
-// cross-namespace traffic, no cluster-scoped objects but that Namespace), validated like any
-// environment, and serialized one file per object.
+// cluster's platform facts, moved into one namespace `pr-<number>`, confined there (no
+// cross-namespace traffic, nothing cluster-scoped: the Namespace, its quota and limits are the
+// platform's, added by the publisher), validated like any environment, and serialized one file
+// per object.
 import { catalog } from '../../apps/catalog.ts';
 import type { AppContext } from '../../apps/kit/index.ts';
-import { allowDns, appNamespace, defaultDeny } from '../../apps/kit/index.ts';
+import { allowDns, defaultDeny } from '../../apps/kit/index.ts';
 import type { PreviewTemplate } from '../../environments/preview.ts';
 import type { Environment } from '../../environments/types.ts';
 import { platform } from '../../platform/index.ts';
@@ -16,7 +17,9 @@ import { isClusterScoped } from '../scope.ts';
 import { RenderError, type Component, type KubeObject, type Resource } from '../types.ts';
 import { validateBundle, type Finding } from '../validate/index.ts';
 import { toYaml } from '../yaml.ts';
-import { checkConfinement, isPreviewKind, PREVIEW_LABEL, type PreviewScope } from './preview-confinement.ts';
+import { checkConfinement, isPreviewKind, kindRefusal, type PreviewScope } from './preview-confinement.ts';
+import { checkPreviewLimits } from './preview-budget.ts';
+import { previewPlatformObjects } from './preview-namespace.ts';
 
 export { PREVIEW_LABEL, type PreviewScope } from './preview-confinement.ts';
 
@@ -26,15 +29,17 @@ export interface PreviewRender {
   domain: string;
   /** https URLs of every host the preview serves, sorted. */
   urls: string[];
+  /** What the preview itself holds (the artifact CI publishes); never a Namespace. */
   objects: KubeObject[];
+  /** What the platform adds at publish: Namespace, ResourceQuota, LimitRange. */
+  platformObjects: KubeObject[];
   findings: Finding[];
   /** File name → YAML; empty when validation found errors. */
   files: Map<string, string>;
 }
 
-/** Kinds the previews AppProject refuses (the render and publish checks allow only PREVIEW_KINDS). */
-export const FORBIDDEN_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ResourceQuota', 'LimitRange', 'CustomResourceDefinition']);
-const KEEP_DATA = 'argocd.argoproj.io/sync-options';
+/** Annotations dev's objects may carry that change how Argo CD treats them: not for a disposable preview. */
+const SYNC_ANNOTATIONS = ['argocd.argoproj.io/sync-options', 'argocd.argoproj.io/compare-options'];
 
 export function previewNamespace(pr: number): string {
   if (!Number.isInteger(pr) || pr < 1 || pr > 999_999_999) throw new RenderError({ field: 'pr' }, `"${pr}" is not a pull request number`);
@@ -44,7 +49,12 @@ export function previewNamespace(pr: number): string {
 /** Where the preview of `pr` may live: its namespace, its domain, and who may call it. */
 export function previewScope(template: PreviewTemplate, pr: number): PreviewScope {
   const namespace = previewNamespace(pr);
-  return { namespace, domain: `${namespace}.${template.base.domain}`, ingressNamespace: platform(template.base).facts.ingress.namespace };
+  checkPreviewLimits(template.limits);
+  const facts = platform(template.base).facts;
+  return {
+    namespace, domain: `${namespace}.${template.base.domain}`, ingressNamespace: facts.ingress.namespace,
+    limits: template.limits, storageClass: facts.storageClass.name,
+  };
 }
 
 export function renderPreview(template: PreviewTemplate, pr: number): PreviewRender {
@@ -64,9 +74,7 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
     }
     if (!seen) byId.set(id, { object, app });
   };
-  const owned = toPlain(appNamespace({ name: namespace, app: namespace }));
-  owned.metadata.labels = { ...owned.metadata.labels, [PREVIEW_LABEL]: String(pr) };
-  add(owned, 'preview');
+  const platformObjects = previewPlatformObjects(namespace, pr, template.limits);
   // Confinement does not depend on each app remembering it: deny everything, allow DNS.
   for (const r of [defaultDeny(), allowDns()]) add(confine(toPlain(r), namespace, namespace, 'preview'), 'preview');
 
@@ -117,13 +125,14 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
   checkConfinement(objects, scope);
   // The dev cluster's own objects (StorageClass, IngressClass, Traefik's namespace…) exist already.
   const cluster = buildEnvironment(template.base).objects.map((o) => o.object);
+  // Validated as Argo CD will hold it: with the platform's Namespace, quota and limits.
   const findings = validateBundle(
-    objects.map((object) => ({ object, env: namespace, component: namespace, file: `rendered/previews/${namespace}/${fileName(object)}` })),
+    [...objects, ...platformObjects].map((object) => ({ object, env: namespace, component: namespace, file: `rendered/previews/${namespace}/${fileName(object)}` })),
     { kubeVersion: template.base.cluster.kubernetesVersion, strictPolicy: false, inventory: [...clusterInventory(), ...cluster, ...runtime] },
   );
   const files = new Map<string, string>();
   if (!findings.some((f) => f.severity === 'error')) for (const o of objects) files.set(fileName(o), toYaml(o));
-  return { pr, namespace, domain, urls: urlsOf(objects), objects, findings, files };
+  return { pr, namespace, domain, urls: urlsOf(objects), objects, platformObjects, findings, files };
 }
 
 function withNamespace(o: KubeObject, namespace: string): KubeObject {
@@ -139,15 +148,15 @@ function toPlain(r: Resource): KubeObject {
 function confine(o: KubeObject, appNamespace: string, namespace: string, app: string): KubeObject {
   const id = objectId(o);
   if (isClusterScoped(o.kind)) throw new RenderError({ env: namespace, component: app, resource: id }, `${o.kind} is cluster-scoped: a preview holds only its own Namespace`);
-  if (!isPreviewKind(o)) throw new RenderError({ env: namespace, component: app, resource: id, field: 'kind' }, `${o.kind} is not allowed in a preview (${o.apiVersion})`);
+  if (!isPreviewKind(o)) throw new RenderError({ env: namespace, component: app, resource: id, field: 'kind' }, kindRefusal(o));
   if (o.metadata.namespace !== undefined && o.metadata.namespace !== appNamespace) {
     throw new RenderError({ env: namespace, component: app, resource: id, field: 'metadata.namespace' }, `${app} writes into namespace ${o.metadata.namespace}: a preview holds one namespace`);
   }
   o.metadata = { ...o.metadata, namespace };
-  dropKeepData(o.metadata);
+  dropSyncAnnotations(o.metadata);
   if (o.kind === 'SealedSecret') clusterWide(o);
   const templates = (o.spec as { volumeClaimTemplates?: { metadata?: { annotations?: Record<string, string> } }[] } | undefined)?.volumeClaimTemplates;
-  for (const t of templates ?? []) if (t.metadata) dropKeepData(t.metadata);
+  for (const t of templates ?? []) if (t.metadata) dropSyncAnnotations(t.metadata);
   return o;
 }
 
@@ -164,9 +173,10 @@ function clusterWide(o: KubeObject): void {
   if (template) template.metadata = { ...template.metadata, namespace: o.metadata.namespace, annotations: { ...template.metadata?.annotations, [CLUSTER_WIDE]: 'true' } };
 }
 
-function dropKeepData(meta: { annotations?: Record<string, string> }): void {
-  if (!meta.annotations?.[KEEP_DATA]?.includes('Delete=false')) return;
-  const { [KEEP_DATA]: _dropped, ...rest } = meta.annotations;
+/** Data is disposable in a preview: dev's keep-on-delete and compare options do not apply. */
+function dropSyncAnnotations(meta: { annotations?: Record<string, string> }): void {
+  if (!meta.annotations || !SYNC_ANNOTATIONS.some((a) => a in meta.annotations!)) return;
+  const rest = Object.fromEntries(Object.entries(meta.annotations).filter(([k]) => !SYNC_ANNOTATIONS.includes(k)));
   if (Object.keys(rest).length) meta.annotations = rest;
   else delete meta.annotations;
 }

@@ -1,6 +1,8 @@
 // One configured Octokit for every feature that talks to GitHub (PR comments, promotion PRs,
 // previews, releases). Configured like Actions configures itself: GITHUB_TOKEN and GITHUB_API_URL
-// (GitHub Enterprise sets the latter). Retries live in a request hook, so every call gets them.
+// (GitHub Enterprise sets the latter). Retries and the per-request timeout live in a request hook,
+// so every call gets them. A write that may have been applied (a POST answered 5xx or not at all)
+// is never repeated here: the caller checks what GitHub holds first (sticky-comment.ts).
 import { Octokit } from '@octokit/rest';
 import { GitHubError, explain, isHttpFailure, type HttpFailure } from './errors.ts';
 
@@ -20,7 +22,45 @@ export interface GitHubClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Progress messages (retries); stderr by default. */
   log?: (message: string) => void;
+  /** Longest wait for one request's answer (each attempt), default 30 s. */
+  timeoutMs?: number;
+  /**
+   * The token's own login, when the token cannot say (an App installation token: `<slug>[bot]`;
+   * GITHUB_TOKEN: `github-actions[bot]`). Otherwise asked from GET /user.
+   */
+  login?: string;
 }
+
+const logins = new WeakMap<object, string>();
+
+/**
+ * Who the client's token writes as: the configured login, else GitHub's answer to GET /user.
+ * Installation tokens cannot ask that, so they must be told (`login`).
+ */
+export async function tokenLogin(gh: GitHub): Promise<string> {
+  const known = logins.get(gh);
+  if (known) return known;
+  let login: string;
+  try {
+    login = (await gh.rest.users.getAuthenticated()).data.login;
+  } catch (e) {
+    if (e instanceof GitHubError && e.status === 403) {
+      throw new GitHubError('this token cannot tell who it is (a GitHub App installation token, such as GITHUB_TOKEN, is refused GET /user): pass --as <app-slug>[bot] (github-actions[bot] for GITHUB_TOKEN)', 403);
+    }
+    throw e;
+  }
+  logins.set(gh, login);
+  return login;
+}
+
+/** Tells the client who its token writes as (`--as`), so GET /user is not asked. */
+export function assumeLogin(gh: GitHub, login: string): void {
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/.test(login)) throw new GitHubError(`"${login}" is not a GitHub login (a user name, or <app-slug>[bot])`);
+  logins.set(gh, login);
+}
+
+/** Thrown inside an attempt whose answer did not come in time. */
+class Timeout extends Error {}
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -37,28 +77,66 @@ export function createGitHubClient(options: GitHubClientOptions): GitHub {
   const maxWait = options.maxRetryWaitMs ?? 120_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (options.login) assumeLogin(octokit, options.login);
 
   octokit.hook.wrap('request', async (request, requestOptions) => {
+    const what = `${requestOptions.method} ${requestOptions.url}`;
+    // POST creates: repeating one GitHub may have applied makes a second comment or pull request.
+    const repeatable = requestOptions.method !== 'POST';
     for (let attempt = 0; ; attempt++) {
+      let failure: GitHubError;
+      let wait: number | undefined;
       try {
-        return await request(requestOptions);
+        return await withTimeout(request, requestOptions, timeoutMs);
       } catch (e) {
-        if (!isHttpFailure(e)) throw e;
-        const wait = retryWait(e, attempt, backoff);
-        if (wait === undefined) throw explain(e);
-        const what = `${requestOptions.method} ${requestOptions.url}`;
-        if (attempt >= retries) throw new GitHubError(`${explain(e).message} (gave up after ${retries + 1} attempts)`, e.status);
-        if (wait > maxWait) {
-          throw new GitHubError(`GitHub rate-limited ${what} for ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(maxWait / 1000)} s this tool waits; try again later`, e.status);
+        if (e instanceof Timeout) {
+          failure = new GitHubError(`GitHub did not answer ${what} within ${timeoutMs / 1000} s`, undefined, { outcomeUnknown: !repeatable });
+          wait = repeatable ? backoff * 2 ** attempt : undefined;
+        } else if (isHttpFailure(e)) {
+          const unknown = e.status >= 500 || e.response === undefined;
+          const explained = explain(e);
+          failure = unknown && !repeatable ? new GitHubError(explained.message, explained.status, { outcomeUnknown: true }) : explained;
+          wait = unknown && !repeatable ? undefined : retryWait(e, attempt, backoff);
+          if (wait !== undefined && wait > maxWait) {
+            throw new GitHubError(`GitHub rate-limited ${what} for ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(maxWait / 1000)} s this tool waits; try again later`, e.status);
+          }
+        } else {
+          throw e;
         }
-        const answer = e.response === undefined ? 'No answer from GitHub' : `GitHub answered ${e.status}`;
-        log(`${answer} to ${what}; retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 2} of ${retries + 1})`);
-        await sleep(wait);
       }
+      if (wait === undefined) throw failure;
+      if (attempt >= retries) throw new GitHubError(`${failure.message} (gave up after ${retries + 1} attempt${retries === 0 ? '' : 's'})`, failure.status, { outcomeUnknown: failure.outcomeUnknown });
+      log(`${failure.message}; retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 2} of ${retries + 1})`);
+      await sleep(wait);
     }
   });
   return octokit;
 }
+
+/**
+ * One attempt, aborted (connection and body) when no complete answer came within `ms`. The signal
+ * is set on the options object itself: the hooks inside this one (the token's) were bound to
+ * that object and ignore a copy.
+ */
+async function withTimeout<O extends { request?: object }, T>(request: (o: O) => T | Promise<T>, options: O, ms: number): Promise<T> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  try {
+    options.request = { ...options.request, signal: controller.signal };
+    return await request(options);
+  } catch (e) {
+    if (timedOut) throw new Timeout();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 
 /** From the environment GitHub Actions provides; a clear error when the token is missing. */
 export function gitHubClientFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GitHubClientOptions> = {}): GitHub {

@@ -2,10 +2,16 @@
 
 export class GitHubError extends Error {
   readonly status: number | undefined;
-  constructor(message: string, status?: number) {
+  /**
+   * A write that got no answer or a 5xx: GitHub may have applied it. The request is not repeated
+   * blindly; the caller looks (lists again) before writing again.
+   */
+  readonly outcomeUnknown: boolean;
+  constructor(message: string, status?: number, options: { outcomeUnknown?: boolean } = {}) {
     super(message);
     this.name = 'GitHubError';
     this.status = status;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
 

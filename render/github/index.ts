@@ -1,5 +1,5 @@
 // GitHub access shared by the PR comment, promotion, preview and release features.
-export { createGitHubClient, gitHubClientFromEnv, retryWait, DEFAULT_API_URL, type GitHub, type GitHubClientOptions } from './client.ts';
+export { createGitHubClient, gitHubClientFromEnv, retryWait, tokenLogin, assumeLogin, DEFAULT_API_URL, type GitHub, type GitHubClientOptions } from './client.ts';
 export { GitHubError, explain } from './errors.ts';
 export {
   upsertStickyComment, findStickyComment, stickyBody, markerLine, COMMENT_LIMIT,

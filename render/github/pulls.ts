@@ -1,6 +1,7 @@
 // Pull requests by head branch: resolve the PR a workflow_run belongs to (never trust a PR number
 // handed over in an artifact) and find-or-create/update the PRs promotion and releases open.
 import type { GitHub } from './client.ts';
+import { GitHubError } from './errors.ts';
 
 export interface RepoRef {
   owner: string;
@@ -63,8 +64,23 @@ export interface PullRequestResult extends PullRequestRef {
   action: 'created' | 'updated' | 'unchanged';
 }
 
-/** One open PR per head branch: created the first time, title/body kept current afterwards. */
+/**
+ * One open PR per head branch: created the first time, title/body kept current afterwards. A
+ * create GitHub may have applied (5xx, no answer) is followed by a fresh look, not a second POST.
+ */
 export async function createOrUpdatePullRequest(gh: GitHub, spec: PullRequestSpec): Promise<PullRequestResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await createOrUpdateOnce(gh, spec);
+      // Found after an unanswered create: it is the one this call created.
+      return attempt > 1 && r.action === 'unchanged' ? { ...r, action: 'created' } : r;
+    } catch (e) {
+      if (!(e instanceof GitHubError && e.outcomeUnknown) || attempt >= 3) throw e;
+    }
+  }
+}
+
+async function createOrUpdateOnce(gh: GitHub, spec: PullRequestSpec): Promise<PullRequestResult> {
   const pulls = await gh.paginate(gh.rest.pulls.list, {
     owner: spec.owner, repo: spec.repo, state: 'open', head: `${spec.owner}:${spec.head}`, per_page: 100,
   });

@@ -1,6 +1,9 @@
 // Exactly one comment per pull request and purpose, found by a hidden marker and edited in place
-// on every push: reviewers get one place to look and no notification storm.
-import type { GitHub } from './client.ts';
+// on every push: reviewers get one place to look and no notification storm. Only a comment the
+// token's own account wrote is ours: anyone can paste the marker into a comment, and editing
+// theirs would put our text under their name (or let them pre-empt it). A create that GitHub may
+// have applied (5xx, no answer) is followed by a fresh look, never by a blind second POST.
+import { tokenLogin, type GitHub } from './client.ts';
 import { GitHubError } from './errors.ts';
 
 export const COMMENT_LIMIT = 65_536;
@@ -42,27 +45,45 @@ export interface FoundComment {
   url: string;
 }
 
-/** The oldest comment carrying the marker, scanning every page of the conversation. */
-export async function findStickyComment(gh: GitHub, target: StickyCommentTarget): Promise<FoundComment | undefined> {
+/**
+ * The oldest comment carrying the marker written by `author` (the token's own login), scanning
+ * every page of the conversation; anyone else's comment with the marker is ignored.
+ */
+export async function findStickyComment(gh: GitHub, target: StickyCommentTarget, author: string): Promise<FoundComment | undefined> {
   const line = markerLine(target.marker);
   const pages = gh.paginate.iterator(gh.rest.issues.listComments, {
     owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100,
   });
   for await (const page of pages) {
-    const hit = page.data.find((c) => (c.body ?? '').includes(line));
+    const hit = page.data.find((c) => c.user?.login === author && (c.body ?? '').startsWith(line));
     if (hit) return { id: hit.id, body: hit.body ?? '', url: hit.html_url };
   }
   return undefined;
 }
 
+/** How many times a create whose outcome is unknown is looked for and, when absent, sent again. */
+const CREATE_ATTEMPTS = 3;
+
 export async function upsertStickyComment(gh: GitHub, target: StickyCommentTarget, body: string): Promise<StickyCommentResult> {
   const full = stickyBody(target.marker, body);
-  const existing = await findStickyComment(gh, target);
-  if (existing) {
-    if (existing.body === full) return { action: 'unchanged', id: existing.id, url: existing.url };
-    const { data } = await gh.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: full });
-    return { action: 'updated', id: data.id, url: data.html_url };
+  const author = await tokenLogin(gh);
+  const existing = await findStickyComment(gh, target, author);
+  if (existing) return update(gh, target, existing, full);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { data } = await gh.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: full });
+      return { action: 'created', id: data.id, url: data.html_url };
+    } catch (e) {
+      if (!(e instanceof GitHubError && e.outcomeUnknown) || attempt >= CREATE_ATTEMPTS) throw e;
+      // GitHub may have stored it: adopt it if so, and only post again if it is not there.
+      const stored = await findStickyComment(gh, target, author);
+      if (stored) return { ...(await update(gh, target, stored, full)), action: 'created' };
+    }
   }
-  const { data } = await gh.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: full });
-  return { action: 'created', id: data.id, url: data.html_url };
+}
+
+async function update(gh: GitHub, target: StickyCommentTarget, existing: FoundComment, full: string): Promise<StickyCommentResult> {
+  if (existing.body === full) return { action: 'unchanged', id: existing.id, url: existing.url };
+  const { data } = await gh.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: full });
+  return { action: 'updated', id: data.id, url: data.html_url };
 }

@@ -45,6 +45,11 @@ export function checkPolicy(ctx: Context, item: BundleItem, o: JsonObject, kind:
         `container "${name}" may run as root: set runAsNonRoot: true (pod or container securityContext) or a non-zero runAsUser`);
     }
     if (list === 'ephemeralContainers') continue;
+    // A compromised process cannot drop tools or change binaries on a read-only root.
+    if (sc.readOnlyRootFilesystem !== true) {
+      ctx.report(item, 'policy/read-only-root', `${path}.securityContext.readOnlyRootFilesystem`,
+        `container "${name}" has a writable root filesystem: set readOnlyRootFilesystem: true and mount the paths it writes (/tmp, run directories) as emptyDir volumes`);
+    }
     const resources = asObject(c.resources) ?? {};
     const requests = asObject(resources.requests) ?? {};
     const limits = asObject(resources.limits) ?? {};

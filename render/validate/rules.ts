@@ -70,6 +70,7 @@ export const RULES: readonly Rule[] = [
   rule('policy/privileged', 'warning', 'A container runs privileged.'),
   rule('policy/host-path', 'warning', 'A pod mounts a hostPath volume.'),
   rule('policy/run-as-non-root', 'warning', 'A container may run as root (no runAsNonRoot: true / non-zero runAsUser).'),
+  rule('policy/read-only-root', 'warning', 'A container does not set readOnlyRootFilesystem: true (mount writable paths as volumes, or opt out with the reason).'),
   rule('policy/plaintext-secret', 'warning', 'A Secret carries plaintext data/stringData (commit a SealedSecret instead).'),
   rule('policy/network-policy-enforced', 'warning', 'A NetworkPolicy in a cluster where nothing enforces NetworkPolicies (it is inert).'),
   rule('policy/opt-out', 'error', 'The opt-out annotation is malformed, names a non-policy rule, or gives no reason.'),

@@ -60,13 +60,28 @@ function rejection(edit: (files: Map<string, string>) => void): RenderError {
   throw new Error('accepted');
 }
 
+const PLATFORM_FILES = ['limitrange-preview.yaml', 'namespace-pr-42.yaml', 'resourcequota-preview.yaml'];
+
 describe('the real preview render', () => {
-  it('passes the publish check and is published exactly as rendered', () => {
+  it('passes the publish check and is published exactly as rendered, with the platform\'s Namespace, quota and limits', () => {
     const dir = folder();
     const f = readPreviewFolder(dir, scope);
-    expect([...f.files.keys()]).toEqual([...rendered.keys()].sort());
-    for (const [name, text] of f.files) expect(text, name).toBe(readFileSync(join(dir, name), 'utf8'));
+    expect([...rendered.keys()].filter((n) => PLATFORM_FILES.includes(n))).toEqual([]);
+    expect([...f.files.keys()]).toEqual([...rendered.keys(), ...PLATFORM_FILES].sort());
+    for (const [name, text] of f.files) if (!PLATFORM_FILES.includes(name)) expect(text, name).toBe(readFileSync(join(dir, name), 'utf8'));
     expect(f.urls).toContain('https://django.pr-42.dev.sound-buzz.live/');
+  });
+
+  it('the platform owns the namespace: Pod Security restricted, a quota and limits from environments/preview.ts', () => {
+    const f = readPreviewFolder(folder(), scope);
+    const ns = parse(f.files.get('namespace-pr-42.yaml')!) as KubeObject;
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest', 'gitops.sound-buzz.live/preview': '42' });
+    expect(ns.metadata.finalizers).toBeUndefined();
+    const quota = parse(f.files.get('resourcequota-preview.yaml')!) as Obj;
+    expect(quota.metadata.namespace).toBe('pr-42');
+    expect(quota.spec.hard).toMatchObject({ 'limits.cpu': preview.limits.quota.limits.cpu, 'requests.storage': preview.limits.quota.requests.storage, 'services.loadbalancers': '0', 'services.nodeports': '0' });
+    const limits = parse(f.files.get('limitrange-preview.yaml')!) as Obj;
+    expect(limits.spec.limits).toContainEqual({ type: 'PersistentVolumeClaim', max: { storage: preview.limits.maxClaimStorage } });
   });
 });
 
@@ -85,8 +100,8 @@ const attacks: [string, (files: Map<string, string>) => void, string, string, Re
     'Deployment/pr-42/web', 'spec.template.spec.hostNetwork', /node's network namespace/],
   ['hostPath /', change('deployment-web.yaml', (o) => { o.spec.template.spec.volumes = [{ name: 'root', hostPath: { path: '/' } }]; }),
     'Deployment/pr-42/web', 'spec.template.spec.volumes[root].hostPath', /mounts \/ from the node/],
-  ['Namespace enforcing privileged', change('namespace-pr-42.yaml', (o) => { o.metadata.labels!['pod-security.kubernetes.io/enforce'] = 'privileged'; }),
-    'Namespace/pr-42', 'metadata.labels.pod-security.kubernetes.io/enforce', /must be "restricted"/],
+  ['Namespace enforcing privileged', add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pr-42', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }),
+    'Namespace/pr-42', 'kind', /Namespace is not allowed in a preview: the platform writes the Namespace, ResourceQuota and LimitRange/],
   // Routes.
   ['route without a Host matcher', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].match = 'PathPrefix(`/`)'; }),
     'IngressRoute/pr-42/web', 'spec.routes[0].match', /can match requests for other hosts/],
@@ -147,10 +162,8 @@ const attacks: [string, (files: Map<string, string>) => void, string, string, Re
   ['hostNetwork through a merge key', (files) => files.set('deployment-web.yaml', files.get('deployment-web.yaml')!.replace('    spec:\n      automount', '    spec:\n      <<: {hostNetwork: true}\n      automount')),
     'Deployment/pr-42/web', 'spec.template.spec.hostNetwork', /network namespace/],
   // Namespace, Services, claims, kinds.
-  ['old Pod Security profile', change('namespace-pr-42.yaml', (o) => { o.metadata.labels!['pod-security.kubernetes.io/enforce-version'] = 'v1.22'; }),
-    'Namespace/pr-42', 'metadata.labels.pod-security.kubernetes.io/enforce-version', /must be "latest"/],
-  ['Namespace borrowing another app\'s label', change('namespace-pr-42.yaml', (o) => { o.metadata.labels!['app.kubernetes.io/part-of'] = 'django-web'; }),
-    'Namespace/pr-42', 'metadata.labels.app.kubernetes.io/part-of', /must be "pr-42"/],
+  ['a second pr-* Namespace without Pod Security', add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pr-4242' } }),
+    'Namespace/pr-4242', 'kind', /the platform writes the Namespace/],
   ['LoadBalancer Service', change('service-web.yaml', (o) => { o.spec.type = 'LoadBalancer'; }),
     'Service/pr-42/web', 'spec.type', /type LoadBalancer/],
   ['NodePort Service', change('service-web.yaml', (o) => { o.spec.type = 'NodePort'; }),
@@ -177,6 +190,82 @@ const attacks: [string, (files: Map<string, string>) => void, string, string, Re
     'ConfigMap/sound-buzz/navidrome', 'metadata.namespace', /must be in namespace pr-42/],
 ];
 
+const sealed = (template: Record<string, unknown>) => add({
+  apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret',
+  metadata: { ...meta('creds'), annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } },
+  spec: { encryptedData: { token: 'AgB'.padEnd(80, 'x') }, template: { metadata: { name: 'creds', namespace: 'pr-42', annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } }, ...template } },
+});
+const TI50 = '50Ti';
+
+// issue 12: each artifact the publish check accepted before.
+const escapes: typeof attacks = [
+  ['workloads kept after the preview is deleted (sync-options Delete=false,Prune=false)',
+    change('deployment-web.yaml', (o) => { o.metadata.annotations = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' }; }),
+    'Deployment/pr-42/web', 'metadata.annotations.argocd.argoproj.io/sync-options', /changes how Argo CD syncs, compares or deletes/],
+  ['sync-options on a volumeClaimTemplate', change('statefulset-db.yaml', (o) => { o.spec.volumeClaimTemplates[0].metadata.annotations = { 'argocd.argoproj.io/sync-options': 'Prune=false' }; }),
+    'StatefulSet/pr-42/db', 'spec.volumeClaimTemplates[0].metadata.annotations.argocd.argoproj.io/sync-options', /changes how Argo CD/],
+  ['drift hidden (compare-options)', change('service-web.yaml', (o) => { o.metadata.annotations = { 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' }; }),
+    'Service/pr-42/web', 'metadata.annotations.argocd.argoproj.io/compare-options', /changes how Argo CD/],
+  ['Namespace stuck Terminating (finalizers)', add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pr-42', finalizers: ['example.com/never'] }, spec: { finalizers: ['kubernetes', 'example.com/never'] } }),
+    'Namespace/pr-42', 'kind', /the platform writes the Namespace/],
+  ['an object that blocks deletion (finalizers)', change('configmap-navidrome.yaml', (o) => { o.metadata.finalizers = ['example.com/never']; }),
+    'ConfigMap/pr-42/navidrome', 'metadata.finalizers', /deleting the preview would hang/],
+  ['owner references', change('configmap-navidrome.yaml', (o) => { o.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Namespace', name: 'kube-system', uid: 'x' }]; }),
+    'ConfigMap/pr-42/navidrome', 'metadata.ownerReferences', /owner references are not allowed/],
+  ['its own ResourceQuota', add({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('more'), spec: { hard: { 'limits.cpu': '1000' } } }),
+    'ResourceQuota/pr-42/more', 'kind', /the platform writes the Namespace, ResourceQuota and LimitRange/],
+  ['500 replicas × 64 CPU', change('deployment-web.yaml', (o) => { o.spec.replicas = 500; o.spec.template.spec.containers[0].resources = { requests: { cpu: '64' }, limits: { cpu: '64' } }; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].resources.requests.cpu', /asks for 64000m cpu: a preview container may have at most 1/],
+  ['500 replicas', change('deployment-web.yaml', (o) => { o.spec.replicas = 500; }),
+    'Deployment/pr-42/web', 'spec.replicas', /over its quota of 2; Deployment\/pr-42\/web alone asks 5000m with 500 pod\(s\)/],
+  ['an HPA scaling to 500', change('horizontalpodautoscaler-api.yaml', (o) => { o.spec.maxReplicas = 500; }),
+    'HorizontalPodAutoscaler/pr-42/api', 'spec.maxReplicas', /over its quota/],
+  ['a container without limits', change('deployment-web.yaml', (o) => { o.spec.replicas = 100; delete o.spec.template.spec.containers[0].resources; }),
+    'Deployment/pr-42/web', 'spec.replicas', /over its quota/],
+  ['a 50Ti claim on the shared NFS', change('persistentvolumeclaim-music.yaml', (o) => { o.spec.resources.requests.storage = TI50; }),
+    'PersistentVolumeClaim/pr-42/music', 'spec.resources.requests.storage', /50Ti is more than a preview claim may take on the shared NFS export \(at most 2Gi\)/],
+  ['a 50Ti volumeClaimTemplate', change('statefulset-db.yaml', (o) => { o.spec.volumeClaimTemplates[0].spec.resources.requests.storage = TI50; }),
+    'StatefulSet/pr-42/db', 'spec.volumeClaimTemplates[0].spec.resources.requests.storage', /50Ti is more than/],
+  ['many claims under the cap that add up', change('statefulset-db.yaml', (o) => { o.spec.replicas = 3; o.spec.volumeClaimTemplates[0].spec.resources.requests.storage = '2Gi'; }),
+    'Namespace/pr-42', 'spec', /claims total .*over its storage quota of 4Gi/],
+  ['an image from another registry', change('deployment-web.yaml', (o) => { o.spec.template.spec.containers[0].image = 'evil.example.com/miner:1.0.0'; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].image', /image "evil\.example\.com\/miner:1\.0\.0" .* is not from a registry previews may pull from/],
+  ['a Docker Hub image outside the allowlist', change('deployment-web.yaml', (o) => { o.spec.template.spec.containers[0].image = 'someone/miner:1.0.0'; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].image', /docker\.io\/someone\/miner/],
+  ['a look-alike of an allowed repository', change('deployment-navidrome.yaml', (o) => { o.spec.template.spec.containers[0].image = 'deluan/navidrome-evil:1.0.0'; }),
+    'Deployment/pr-42/navidrome', 'spec.template.spec.containers[navidrome].image', /not from a registry previews may pull from/],
+  ['a registry path lookalike', change('deployment-web.yaml', (o) => { o.spec.template.spec.containers[0].image = 'ghcr.io/sound-buzz-evil/x:1.0.0'; }),
+    'Deployment/pr-42/web', 'spec.template.spec.containers[web].image', /not from a registry/],
+  ['an init container from another registry', change('deployment-web.yaml', (o) => { o.spec.template.spec.initContainers = [{ name: 'fetch', image: 'quay.io/x/y:1' }]; }),
+    'Deployment/pr-42/web', 'spec.template.spec.initContainers[fetch].image', /not from a registry/],
+  ['serversTransport from the file provider (x@file)', change('ingressroute-web.yaml', (o) => { o.spec.routes[0].services[0].serversTransport = 'x@file'; }),
+    'IngressRoute/pr-42/web', 'spec.routes[0].services[0].serversTransport', /"x@file" is a provider-qualified reference/],
+  ['TLS options of another provider', change('ingressroute-web.yaml', (o) => { o.spec.tls.options = { name: 'default@file' }; }),
+    'IngressRoute/pr-42/web', 'spec.tls.options.name', /provider-qualified/],
+  ['a SealedSecret templating a service-account token', sealed({ type: 'kubernetes.io/service-account-token' }),
+    'SealedSecret/pr-42/creds', 'spec.template.type', /long-lived service-account token/],
+  ['a SealedSecret templating a TLS Secret', sealed({ type: 'kubernetes.io/tls' }),
+    'SealedSecret/pr-42/creds', 'spec.template.type', /are Opaque \(is "kubernetes\.io\/tls"\)/],
+  ['a SealedSecret template annotating the account', sealed({ type: 'Opaque', metadata: { name: 'creds', annotations: { 'kubernetes.io/service-account.name': 'default' } } }),
+    'SealedSecret/pr-42/creds', 'spec.template.metadata.annotations.kubernetes.io/service-account.name', /not allowed on a preview's Secret/],
+  ['a Secret annotated for an account', add({ apiVersion: 'v1', kind: 'Secret', metadata: { ...meta('tok'), annotations: { 'kubernetes.io/service-account.name': 'default' } }, type: 'Opaque' }),
+    'Secret/pr-42/tok', 'metadata.annotations.kubernetes.io/service-account.name', /not allowed/],
+  ['static binding: storageClassName "" and a selector', change('persistentvolumeclaim-music.yaml', (o) => { o.spec.storageClassName = ''; o.spec.selector = { matchLabels: { app: 'sound-buzz' } }; }),
+    'PersistentVolumeClaim/pr-42/music', 'spec.storageClassName', /"" is not the dev StorageClass/],
+  ['a selector alone', change('persistentvolumeclaim-music.yaml', (o) => { o.spec.selector = { matchLabels: { app: 'sound-buzz' } }; }),
+    'PersistentVolumeClaim/pr-42/music', 'spec.selector', /binds an existing PersistentVolume/],
+  ['another StorageClass', change('statefulset-db.yaml', (o) => { o.spec.volumeClaimTemplates[0].spec.storageClassName = 'local-path'; }),
+    'StatefulSet/pr-42/db', 'spec.volumeClaimTemplates[0].spec.storageClassName', /not the dev StorageClass/],
+];
+
+describe('publishing refuses what outlives, outgrows or escapes the preview (issue 12)', () => {
+  it.each(escapes)('%s', (_what, edit, resource, field, message) => {
+    const e = rejection(edit);
+    expect(e.message).toMatch(message);
+    expect(e.where).toMatchObject({ env: 'pr-42', resource, field });
+  });
+});
+
 describe('publishing refuses every way out of the namespace', () => {
   it.each(attacks)('%s', (_what, edit, resource, field, message) => {
     const e = rejection(edit);
@@ -187,6 +276,25 @@ describe('publishing refuses every way out of the namespace', () => {
   it('reads files the way Argo CD does: one object per file, no aliases', () => {
     expect(rejection((f) => f.set('configmap-navidrome.yaml', `${f.get('configmap-navidrome.yaml')}---\n${f.get('configmap-wordpress.yaml')}`)).message).toMatch(/exactly one object \(found 2\)/);
     expect(rejection((f) => f.set('configmap-x.yaml', 'a: &a [1]\nb: *a\n')).message).toMatch(/not plain YAML/);
+  });
+});
+
+describe('the limits in environments/preview.ts', () => {
+  it('a misspelt quantity or an empty allowlist is an error naming the field, not a silent pass', () => {
+    const bad = structuredClone(preview);
+    bad.limits.quota.limits.cpu = '4 cores';
+    expect(() => previewScope(bad, PR)).toThrow(/"4 cores" is not a quantity/);
+    try {
+      previewScope(bad, PR);
+    } catch (e) {
+      expect((e as RenderError).where).toMatchObject({ file: 'environments/preview.ts', field: 'limits.quota.limits.cpu' });
+    }
+    const none = structuredClone(preview);
+    none.limits.imagePrefixes = [];
+    expect(() => previewScope(none, PR)).toThrow(/lists no registry/);
+    const host = structuredClone(preview);
+    host.limits.imagePrefixes = ['ghcr.io'];
+    expect(() => previewScope(host, PR)).toThrow(/is not <registry host>\/<path>/);
   });
 });
 

@@ -1,6 +1,6 @@
 // Promotion, revert, release and preview end to end: the real CLI in a temp git repository with a
 // bare origin, against the local GitHub-compatible server.
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHubPlus, type FakeGitHubPlus } from './fake-github-plus.ts';
@@ -148,6 +148,9 @@ describe('release', () => {
 
 describe('preview', () => {
   it('renders a PR preview, publishes it to the previews branch, comments, and removes it', async () => {
+    // The publisher runs with the delivery App's installation token: its bot account writes.
+    gh.inner.identity = { login: 'sound-buzz-delivery[bot]', type: 'Bot', installation: true };
+    const as = ['--publisher', 'sound-buzz-delivery'];
     const num = pulls().length + 1;
     gh.inner.repos.get(SLUG)!.pulls.push({
       number: num, title: 'a change', body: '', state: 'open', draft: false,
@@ -156,31 +159,34 @@ describe('preview', () => {
     const out = join(repo.dir, 'preview-output');
     const r = await repo.cli(['preview', '--pr', String(num), '--out', out]);
     expect(r.code).toBe(0);
-    expect(readFileSync(join(out, `namespace-pr-${num}.yaml`), 'utf8')).toContain(`name: pr-${num}`);
+    // The preview holds no Namespace: the publisher adds the platform's.
+    expect(readdirSync(out).filter((f) => f.startsWith('namespace-'))).toEqual([]);
     const def = await repo.cli(['preview', '--pr', String(num)]);
     expect(def.code).toBe(0);
     expect(repo.read(`rendered/previews/pr-${num}/networkpolicy-default-deny.yaml`)).toContain(`namespace: pr-${num}`);
 
-    const pub = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment'], env);
+    const pub = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment', ...as], env);
     expect(pub.stderr).toBe('');
     expect(pub.code).toBe(0);
     const tree = repo.git('ls-tree', '-r', '--name-only', repo.git('ls-remote', repo.origin, 'refs/heads/previews').split(/\s/)[0]);
     expect(tree).toContain(`rendered/previews/pr-${num}/namespace-pr-${num}.yaml`);
+    expect(tree).toContain(`rendered/previews/pr-${num}/resourcequota-preview.yaml`);
     const comment = gh.inner.repos.get(SLUG)!.comments.find((c) => c.issue === num)!;
     expect(comment.body).toContain('<!-- gitops-preview -->');
     expect(comment.body).toContain(`https://pr-${num}.dev.sound-buzz.live/`);
 
     // Publishing the same folder again changes nothing; the comment stays one comment.
-    const again = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment'], env);
+    const again = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment', ...as], env);
     expect(again.stdout).toContain('unchanged');
 
-    const rm = await repo.cli(['preview', '--pr', String(num), '--remove', '--comment'], env);
+    const rm = await repo.cli(['preview', '--pr', String(num), '--remove', '--comment', ...as], env);
     expect(rm.code).toBe(0);
     const after = repo.git('ls-tree', '-r', '--name-only', repo.git('ls-remote', repo.origin, 'refs/heads/previews').split(/\s/)[0]);
     expect(after).not.toContain(`pr-${num}/`);
     const comments = gh.inner.repos.get(SLUG)!.comments.filter((c) => c.issue === num);
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain('was removed');
+    expect(comments[0].user.login).toBe('sound-buzz-delivery[bot]');
   }, 120_000);
 
   it('refuses to publish a folder that reaches outside its namespace', async () => {

@@ -125,11 +125,11 @@ describe('rolling releases', () => {
 
 describe('preview', () => {
   const r = renderPreview(preview, 42);
-  it('owns one namespace and confines everything to it', () => {
+  it('confines everything to one namespace, which the platform (not the preview) provides', () => {
     expect(r.files.size).toBeGreaterThan(10);
-    const ns = r.objects.filter((o) => o.kind === 'Namespace');
-    expect(ns.map((o) => o.metadata.name)).toEqual(['pr-42']);
-    for (const o of r.objects) if (o.kind !== 'Namespace') expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pr-42');
+    expect(r.objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expect(r.platformObjects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/pr-42', 'ResourceQuota/preview', 'LimitRange/preview']);
+    for (const o of r.objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('pr-42');
     expect(r.objects.some((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny')).toBe(true);
     expect(JSON.stringify(r.objects)).not.toContain('Delete=false');
     expect(r.urls).toContain('https://pr-42.dev.sound-buzz.live/');
@@ -149,7 +149,13 @@ describe('preview', () => {
     const json = appSet.toJSON() as { spec: { generators: { pullRequest: { github: { owner: string; repo: string; labels: string[] } } }[]; template: { spec: { source: { path: string; targetRevision: string } } } } };
     expect(json.spec.generators[0].pullRequest.github).toMatchObject({ owner: 'sound-buzz', repo: 'gitops', labels: ['preview'] });
     expect(json.spec.template.spec.source).toMatchObject({ targetRevision: 'previews', path: 'rendered/previews/pr-{{.number}}' });
-    expect((project.toJSON() as { spec: { clusterResourceWhitelist: unknown } }).spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    const spec = (project.toJSON() as { spec: { clusterResourceWhitelist: unknown; namespaceResourceWhitelist: { group: string; kind: string }[]; destinations: unknown } }).spec;
+    expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'pr-*' }]);
+    const kinds = spec.namespaceResourceWhitelist.map((k) => `${k.group}/${k.kind}`);
+    // The platform's quota and limits (written by the publisher), nothing RBAC, no Namespace twice.
+    expect(kinds).toEqual(expect.arrayContaining(['/ResourceQuota', '/LimitRange', 'apps/Deployment', 'bitnami.com/SealedSecret']));
+    expect(kinds.filter((k) => /rbac|Namespace|Endpoints|DaemonSet/.test(k))).toEqual([]);
   });
 });
 

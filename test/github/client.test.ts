@@ -9,16 +9,20 @@ import {
 import { run as prComment, FORK_NOTICE } from '../../render/commands/pr-comment.ts';
 import { addPull, startFakeGitHub, type FakeGitHub, type FakeRepo } from './fake-github.ts';
 
+const ACTIONS = 'github-actions[bot]';
+
 const SLUG = 'sound-buzz/gitops';
 let fake: FakeGitHub;
 let repo: FakeRepo;
 let waits: number[];
 let tmp: string;
 
-function client(overrides: { token?: string; maxRetryWaitMs?: number } = {}): GitHub {
+/** The fake's default token is an installation token (like GITHUB_TOKEN): it is told its login. */
+function client(overrides: { token?: string; maxRetryWaitMs?: number; login?: string | null; timeoutMs?: number } = {}): GitHub {
+  const login = overrides.login === undefined ? ACTIONS : overrides.login ?? undefined;
   return createGitHubClient({
     token: overrides.token ?? fake.token, baseUrl: fake.url, backoffMs: 10, maxRetryWaitMs: overrides.maxRetryWaitMs ?? 120_000,
-    sleep: async (ms) => void waits.push(ms), log: () => {},
+    sleep: async (ms) => void waits.push(ms), log: () => {}, ...(login ? { login } : {}), ...(overrides.timeoutMs ? { timeoutMs: overrides.timeoutMs } : {}),
   });
 }
 const target = { owner: 'sound-buzz', repo: 'gitops', issueNumber: 7, marker: 'gitops-diff' };
@@ -69,12 +73,38 @@ describe('sticky comment', () => {
 });
 
 describe('retries', () => {
-  it('retries 5xx with back-off', async () => {
-    fake.fail({ match: /^POST /, status: 502, times: 2 });
+  it('retries reads on 5xx with back-off', async () => {
+    fake.fail({ match: /^GET /, status: 502, times: 2 });
     const result = await upsertStickyComment(client(), target, 'diff');
     expect(result.action).toBe('created');
     expect(waits).toEqual([10, 20]);
-    expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([502, 502, 201]);
+    expect(fake.requests.filter((r) => r.method === 'GET').map((r) => r.status)).toEqual([502, 502, 200]);
+  });
+
+  it('never repeats a POST blindly: after a 5xx it lists again, and posts again only when nothing was stored', async () => {
+    fake.fail({ match: /^POST /, status: 502, times: 2 });
+    const result = await upsertStickyComment(client(), target, 'diff');
+    expect(result.action).toBe('created');
+    expect(waits).toEqual([]);
+    expect(fake.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200', 'POST 201']);
+    expect(repo.comments).toHaveLength(1);
+  });
+
+  it('a POST GitHub stored but answered 502 leaves exactly one comment, adopted', async () => {
+    fake.fail({ match: /^POST /, status: 502, after: true });
+    const result = await upsertStickyComment(client(), target, 'diff');
+    expect(result.action).toBe('created');
+    expect(repo.comments).toHaveLength(1);
+    expect(result.id).toBe(repo.comments[0].id);
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    // The next push edits that one.
+    expect(await upsertStickyComment(client(), target, 'diff 2')).toMatchObject({ action: 'updated', id: repo.comments[0].id });
+  });
+
+  it('gives up on a POST whose outcome stays unknown, with the error', async () => {
+    fake.fail({ match: /^POST /, status: 503, times: 10 });
+    await expect(upsertStickyComment(client(), target, 'diff')).rejects.toThrow(/GitHub answered 503 to POST/);
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
   });
 
   it('honours retry-after on secondary rate limits (403 and 429)', async () => {
@@ -91,8 +121,63 @@ describe('retries', () => {
   });
 
   it('gives up after the retry budget with the last error', async () => {
-    fake.fail({ status: 503, times: 10 });
+    fake.fail({ match: /^GET /, status: 503, times: 10 });
     await expect(upsertStickyComment(client(), target, 'diff')).rejects.toThrow(/503.*gave up after 4 attempts/);
+  });
+});
+
+describe('timeouts', () => {
+  it('a server that never answers a read: a clear error after the retries, not a hang', async () => {
+    fake.fail({ match: /^GET /, status: 200, hang: true, times: 10 });
+    const err = await upsertStickyComment(client({ timeoutMs: 200 }), target, 'diff').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GitHubError);
+    expect((err as Error).message).toMatch(/^GitHub did not answer GET .*\/issues\/7\/comments.* within 0\.2 s \(gave up after 4 attempts\)$/);
+    expect(waits).toEqual([10, 20, 40]);
+  });
+
+  it('a create that GitHub stored but never answered: looked for, adopted, one comment', async () => {
+    fake.fail({ match: /^POST /, status: 200, hang: true, after: true });
+    // Long enough for the answered reads on a busy machine; only the POST hangs.
+    const result = await upsertStickyComment(client({ timeoutMs: 3000 }), target, 'diff');
+    expect(result.action).toBe('created');
+    expect(repo.comments).toHaveLength(1);
+  });
+});
+
+describe('only our own comment', () => {
+  it('ignores, and never edits, a comment with the marker written by someone else', async () => {
+    repo.comments.push({ id: 5, body: '<!-- gitops-diff -->\nplanted', user: { login: 'mallory', type: 'User' }, issue: 7 });
+    const result = await upsertStickyComment(client(), target, 'diff');
+    expect(result.action).toBe('created');
+    expect(repo.comments.find((c) => c.id === 5)!.body).toBe('<!-- gitops-diff -->\nplanted');
+    expect(fake.requests.some((r) => r.method === 'PATCH')).toBe(false);
+    expect(repo.comments.filter((c) => c.user.login === ACTIONS)).toHaveLength(1);
+  });
+
+  it('a user token asks GET /user who it is, and adopts only that user\'s comment', async () => {
+    fake.tokens.set('alice-token', { login: 'alice', type: 'User', installation: false });
+    repo.comments.push({ id: 6, body: '<!-- gitops-diff -->\nby the bot', user: { login: ACTIONS, type: 'Bot' }, issue: 7 });
+    repo.comments.push({ id: 8, body: '<!-- gitops-diff -->\nby alice', user: { login: 'alice', type: 'User' }, issue: 7 });
+    const result = await upsertStickyComment(client({ token: 'alice-token', login: null }), target, 'new');
+    expect(result).toMatchObject({ action: 'updated', id: 8 });
+    expect(repo.comments.find((c) => c.id === 6)!.body).toBe('<!-- gitops-diff -->\nby the bot');
+    expect(fake.requests.filter((r) => r.path === '/user').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('an App installation token is refused GET /user (as GitHub does): it must be told its login', async () => {
+    const err = await upsertStickyComment(client({ login: null }), target, 'diff').catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/cannot tell who it is .* pass --as <app-slug>\[bot\] \(github-actions\[bot\] for GITHUB_TOKEN\)/);
+    expect(repo.comments).toHaveLength(0);
+  });
+
+  it('an App installation token writes as <slug>[bot]', async () => {
+    fake.tokens.set('app-token', { login: 'sound-buzz-delivery[bot]', type: 'Bot', installation: true });
+    repo.comments.push({ id: 9, body: '<!-- gitops-diff -->\nby actions', user: { login: ACTIONS, type: 'Bot' }, issue: 7 });
+    const first = await upsertStickyComment(client({ token: 'app-token', login: 'sound-buzz-delivery[bot]' }), target, 'x');
+    const second = await upsertStickyComment(client({ token: 'app-token', login: 'sound-buzz-delivery[bot]' }), target, 'y');
+    expect(first.action).toBe('created');
+    expect(second).toMatchObject({ action: 'updated', id: first.id });
+    expect(repo.comments.find((c) => c.id === first.id)!.user.login).toBe('sound-buzz-delivery[bot]');
   });
 });
 
@@ -136,6 +221,15 @@ describe('pull requests by head branch', () => {
     expect([a.action, b.action, c.action]).toEqual(['created', 'updated', 'unchanged']);
     expect(new Set([a.number, b.number, c.number]).size).toBe(1);
     expect(repo.pulls.filter((p) => p.head.ref === 'promote/prod')).toHaveLength(1);
+  });
+
+  it('a create GitHub stored but answered 502 is found again, not opened twice', async () => {
+    fake.fail({ match: /^POST \/repos\/[^/]+\/[^/]+\/pulls$/, status: 502, after: true });
+    const spec = { owner: 'sound-buzz', repo: 'gitops', head: 'release/hello', base: 'main', title: 'Release hello', body: 'b' };
+    const r = await createOrUpdatePullRequest(client(), spec);
+    expect(r.action).toBe('created');
+    expect(repo.pulls.filter((p) => p.head.ref === 'release/hello')).toHaveLength(1);
+    expect(fake.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
   });
 
   it('resolves a fork PR by head owner, branch and SHA', async () => {

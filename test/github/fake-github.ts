@@ -1,7 +1,10 @@
 // A local HTTP server that answers like GitHub's REST API for the endpoints our features use:
-// issue comments, pull requests, commits→pulls. Real status codes and bodies, `Link` pagination,
-// x-ratelimit-* headers, and injectable faults (5xx, secondary rate limits with retry-after,
-// 401/403/404). Tests drive real Octokit against it; nothing is stubbed.
+// issue comments, pull requests, commits→pulls, GET /user. Real status codes and bodies, `Link`
+// pagination, x-ratelimit-* headers, and injectable faults (5xx, secondary rate limits with
+// retry-after, 401/403/404, a request applied but answered with an error, no answer at all).
+// Each token has an identity: comments are written by it, and GET /user answers as GitHub does —
+// the user for a user token, 403 for an App installation token (GITHUB_TOKEN is one).
+// Tests drive real Octokit against it; nothing is stubbed.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -37,6 +40,17 @@ export interface Fault {
   secondary?: boolean;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** Apply the request first (store the comment…), then answer with the fault: the client cannot tell. */
+  after?: boolean;
+  /** Never answer (the connection stays open until the client gives up). */
+  hang?: boolean;
+}
+
+/** Who a token acts as: a user, or a GitHub App installation (`<slug>[bot]`, which GET /user refuses). */
+export interface FakeIdentity {
+  login: string;
+  type: 'User' | 'Bot';
+  installation: boolean;
 }
 
 export interface RecordedRequest {
@@ -54,6 +68,10 @@ export interface FakeGitHub {
   requests: RecordedRequest[];
   /** Tokens that can read but not write (a fork PR's pull_request token). */
   readOnlyTokens: Set<string>;
+  /** Extra tokens that can write, each with its identity. */
+  tokens: Map<string, FakeIdentity>;
+  /** The identity of `token` (default: github-actions[bot], an installation token like GITHUB_TOKEN). */
+  identity: FakeIdentity;
   /** Largest per_page honoured (GitHub: 100); lower it to force pagination in tests. */
   maxPerPage: number;
   addRepo(slug: string): FakeRepo;
@@ -61,7 +79,7 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-const BOT = { login: 'github-actions[bot]', type: 'Bot' };
+export const ACTIONS_BOT: FakeIdentity = { login: 'github-actions[bot]', type: 'Bot', installation: true };
 const DATE = '2026-01-01T00:00:00Z';
 
 export async function startFakeGitHub(options: { token?: string } = {}): Promise<FakeGitHub> {
@@ -74,6 +92,8 @@ export async function startFakeGitHub(options: { token?: string } = {}): Promise
     repos: new Map(),
     requests: [],
     readOnlyTokens: new Set(),
+    tokens: new Map(),
+    identity: ACTIONS_BOT,
     maxPerPage: 100,
     addRepo(slug) {
       const repo: FakeRepo = { comments: [], pulls: [] };
@@ -83,7 +103,11 @@ export async function startFakeGitHub(options: { token?: string } = {}): Promise
     fail(fault) {
       faults.push({ times: 1, ...fault });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Hung requests keep their connections open: end them, or close would wait forever.
+      server.closeAllConnections();
+    }),
   };
 
   const server = createServer((req, res) => {
@@ -161,6 +185,9 @@ export async function startFakeGitHub(options: { token?: string } = {}): Promise
     const fault = faults.find((f) => (f.times ?? 0) > 0 && (!f.match || f.match.test(route)));
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
+      // Applied but unanswered or answered with an error: run the request against a response that goes nowhere.
+      if (fault.after) handleRequest(req, { writeHead: () => undefined, end: () => undefined } as unknown as ServerResponse, raw, u);
+      if (fault.hang) return 0;
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
       const message = fault.secondary
         ? 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
@@ -168,10 +195,20 @@ export async function startFakeGitHub(options: { token?: string } = {}): Promise
       return send(res, fault.status, { message, documentation_url: 'https://docs.github.com/rest', status: String(fault.status) }, headers);
     }
 
+    return handleRequest(req, res, raw, u);
+  }
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse, raw: string, u: URL): number {
+    const method = req.method ?? 'GET';
     const auth = req.headers.authorization ?? '';
     const token = auth.replace(/^(token|bearer)\s+/i, '');
-    const known = token === fake.token || fake.readOnlyTokens.has(token);
-    if (!known) return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    const who = token === fake.token ? fake.identity : fake.tokens.get(token) ?? (fake.readOnlyTokens.has(token) ? ACTIONS_BOT : undefined);
+    if (!who) return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (u.pathname === '/user' && method === 'GET') {
+      // An installation token is not a user: GitHub refuses it here.
+      if (who.installation) return send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
+      return send(res, 200, { login: who.login, id: 4242, type: who.type, html_url: `https://github.example/${who.login}` });
+    }
 
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(u.pathname);
     const slug = m ? `${m[1]}/${m[2]}` : '';
@@ -192,7 +229,7 @@ export async function startFakeGitHub(options: { token?: string } = {}): Promise
       if (method === 'POST') {
         const text = String(body.body ?? '');
         if (text.length > 65536) return tooLong(res);
-        const c: FakeComment = { id: nextId++, body: text, user: BOT, issue };
+        const c: FakeComment = { id: nextId++, body: text, user: { login: who.login, type: who.type }, issue };
         repo.comments.push(c);
         return send(res, 201, commentJson(slug, c));
       }

@@ -29,6 +29,7 @@ spec:
       containers:
         - name: web
           image: ${image}
+          securityContext: {readOnlyRootFilesystem: true}
           ports: [{containerPort: 8080}]
           resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
           readinessProbe: {tcpSocket: {port: 8080}}
@@ -77,7 +78,7 @@ describe('npm run validate', () => {
     const r = run(['bad', '--inventory', 'inventory.yaml'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^bad\/all\.yaml$/m);
-    expect(r.stdout).toMatch(/\s20\s+error\s+Deployment\/web\/web spec\.template\.spec\.containers\[0\]\.imagePullPolice: unknown field .*schema\/unknown-field/);
+    expect(r.stdout).toMatch(/\s21\s+error\s+Deployment\/web\/web spec\.template\.spec\.containers\[0\]\.imagePullPolice: unknown field .*schema\/unknown-field/);
     expect(r.stdout).toContain('policy/image-tag');
     expect(r.stdout).not.toContain('ref/storage-class');
   });
@@ -96,7 +97,7 @@ describe('npm run validate', () => {
       expect(Object.keys(f).sort()).toEqual(['apiVersion', 'file', 'kind', 'line', 'message', 'name', 'namespace', 'path', 'rule', 'severity']);
     }
     expect(findings).toContainEqual({
-      file: 'bad/all.yaml', line: 20, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web',
+      file: 'bad/all.yaml', line: 21, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web',
       rule: 'schema/unknown-field', severity: 'error', path: 'spec.template.spec.containers[0].imagePullPolice',
       message: expect.stringContaining('imagePullPolice') as unknown as string,
     });
@@ -121,7 +122,7 @@ describe('npm run validate', () => {
     expect(run0.tool.driver.rules.map((x) => x.id)).toContain('schema/unknown-field');
     const result = run0.results.find((x) => x.ruleId === 'schema/unknown-field')!;
     expect(result.level).toBe('error');
-    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'bad/all.yaml' }, region: { startLine: 20 } });
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'bad/all.yaml' }, region: { startLine: 21 } });
     expect(run0.tool.driver.rules[result.ruleIndex].id).toBe('schema/unknown-field');
   });
 

@@ -31,6 +31,7 @@ export function cleanBundle(): Json[] {
             containers: [{
               name: 'web',
               image: 'registry.example.org/web:1.2.3',
+              securityContext: { readOnlyRootFilesystem: true },
               ports: [{ name: 'http', containerPort: 8080 }],
               envFrom: [{ configMapRef: { name: 'web-config' } }],
               env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'web-db', key: 'password' } } }],

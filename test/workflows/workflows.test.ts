@@ -351,12 +351,81 @@ describe('CODEOWNERS', () => {
     .filter((l) => l.trim() && !l.startsWith('#'))
     .map((l) => l.trim().split(/\s+/));
 
-  it('requires an owner review for prod and for CI', () => {
+  /** The owners of a path: the last matching rule wins, as on GitHub (the patterns used here only). */
+  function ownersOf(path: string): string[] {
+    let found: string[] = [];
+    for (const [pattern, ...teams] of owners) {
+      const p = pattern.replace(/^\//, '');
+      const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}${p.endsWith('/') ? '' : '$'}`);
+      if (re.test(path)) found = teams;
+    }
+    return found;
+  }
+
+  it('requires an owner review for prod, every environment, the renderer, dependencies and CI', () => {
     const patterns = owners.map(([p]) => p);
-    expect(patterns).toEqual(expect.arrayContaining(['/environments/prod*', '/rendered/prod/**', '/.github/**']));
+    expect(patterns).toEqual(expect.arrayContaining(['/environments/prod*', '/rendered/prod/**', '/.github/**', '/render/**', '/package.json', '/package-lock.json', '/environments/preview.ts', '/environments/**', '/.ci/']));
     for (const [, ...teams] of owners) {
       expect(teams.length).toBeGreaterThan(0);
       for (const t of teams) expect(t).toMatch(/^@[\w.-]+(\/[\w.-]+)?$/);
     }
+    for (const path of ['render/delivery/preview-confinement.ts', 'render/cli.ts', 'package.json', 'package-lock.json', 'environments/preview.ts',
+      'environments/dev.versions.json', 'environments/prod.ts', 'rendered/prod/hello/deployment-web.yaml', '.github/workflows/promote.yml',
+      '.github/rulesets/previews.json', '.ci/anything.sh']) {
+      expect(ownersOf(path), path).toEqual(['@sound-buzz/ops']);
+    }
+  });
+});
+
+describe('install and arguments', () => {
+  it.each(FILES)('%s: every npm ci skips install scripts (dependencies run no code at install)', (f) => {
+    for (const job of Object.values(load(f).jobs)) {
+      for (const s of job.steps ?? []) if (s.run?.startsWith('npm ci')) expect(s.run, f).toMatch(/^npm ci --ignore-scripts(\s|$)/);
+    }
+  });
+
+  it.each(FILES)('%s: every variable in a run step is quoted, or is one fixed flag set by an expression', (f) => {
+    for (const job of Object.values(load(f).jobs)) {
+      for (const s of job.steps ?? []) {
+        if (s.run === undefined) continue;
+        // Strip quoted strings, then look for a bare $VAR / ${VAR}.
+        const bare = s.run.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/'[^']*'/g, "''").matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g);
+        for (const [, name] of bare) {
+          // Allowed unquoted: an env value that is either '' or a single --flag.
+          expect(s.env?.[name], `${f}: $${name} unquoted in "${s.run}"`).toMatch(/^\$\{\{ [^}]+ && '--[a-z-]+' \|\| '' \}\}$/);
+        }
+      }
+    }
+  });
+
+  it('promote passes the free-text app list as one argument the CLI splits', () => {
+    const step = (load('promote.yml').jobs.promote.steps ?? []).find((s) => s.run?.startsWith('npm run promote'))!;
+    expect(step.run).toContain('--apps "$APPS"');
+    expect(step.env?.APPS).toBe('${{ github.event.inputs.apps }}');
+  });
+});
+
+describe('the previews ruleset', () => {
+  const ruleset = JSON.parse(readFileSync(join(ROOT, '.github', 'rulesets', 'previews.json'), 'utf8')) as {
+    name: string; target: string; enforcement: string;
+    conditions: { ref_name: { include: string[]; exclude: string[] } };
+    bypass_actors: { actor_id: number; actor_type: string; bypass_mode: string }[];
+    rules: { type: string; parameters?: Record<string, unknown> }[];
+  };
+
+  it('lets only the delivery App create, update, force-push or delete the previews branch', () => {
+    expect(ruleset).toMatchObject({ target: 'branch', enforcement: 'active', conditions: { ref_name: { include: ['refs/heads/previews'], exclude: [] } } });
+    expect(ruleset.rules.map((r) => r.type).sort()).toEqual(['creation', 'deletion', 'non_fast_forward', 'update']);
+    // One bypass: a GitHub App (the publisher's); no role, team or admin may push around it.
+    expect(ruleset.bypass_actors).toHaveLength(1);
+    expect(ruleset.bypass_actors[0]).toMatchObject({ actor_type: 'Integration', bypass_mode: 'always' });
+    expect(typeof ruleset.bypass_actors[0].actor_id).toBe('number');
+    expect(Object.keys(ruleset).sort()).toEqual(['bypass_actors', 'conditions', 'enforcement', 'name', 'rules', 'target']);
+  });
+
+  it('is documented with how to import it', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'delivery.md'), 'utf8');
+    expect(doc).toContain('.github/rulesets/previews.json');
+    expect(doc).toMatch(/gh api .*rulesets/);
   });
 });
