@@ -1,0 +1,16 @@
+// The schema of the preview template (environments/preview.ts): its base is an environment checked
+// on its own; what a preview runs is an app selection like any environment's.
+import { z } from 'zod';
+import { appSelection } from '../../apps/schemas.ts';
+import type { Same } from '../../apps/kit/schema.ts';
+import type { PreviewTemplate } from '../preview.ts';
+import type { Environment } from '../types.ts';
+
+export const previewSchema = z.strictObject({
+  base: z.custom<Environment>((v) => typeof v === 'object' && v !== null, { error: 'expected an environment' }),
+  label: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a GitHub label in lower case' }),
+  apps: appSelection,
+});
+
+const inSync: Same<z.output<typeof previewSchema>, PreviewTemplate> = true;
+void inSync;
