@@ -26,7 +26,7 @@ export function checkData<S extends z.ZodType>(schema: S, value: unknown, file: 
   const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
   const [field, message, explained] = describeIssue(schema, issues[0]!);
   // The key a misspelling meant is missing too: that is the same problem, not another.
-  const others = issues.slice(1).filter((i) => !(explained && i.code === 'invalid_type' && i.input === undefined && i.path.map(String).join('\0') === explained.join('\0'))).length;
+  const others = issues.slice(1).filter((i) => !(explained && i.input === undefined && i.path.map(String).join('\0') === explained.join('\0'))).length;
   const more = others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''} in ${file})` : '';
   throw new DataError(file, field, `${message}${more}`);
 }
@@ -51,6 +51,7 @@ function describeIssue(schema: z.ZodType, issue: Issue): [string | undefined, st
       if (issue.input === undefined) return [fieldOf(path), `missing (expected ${article(issue.expected)})`];
       return [fieldOf(path), `expected ${article(issue.expected)}, got ${shown(issue.input)}`];
     case 'invalid_value':
+      if (issue.input === undefined) return [fieldOf(path), `missing (expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')})`];
       return [fieldOf(path), `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${shown(issue.input)}`];
     case 'invalid_union':
       return [fieldOf(path), `${issue.message === 'Invalid input' ? 'matches none of the allowed shapes' : issue.message}, got ${shown(issue.input)}`];
