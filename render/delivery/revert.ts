@@ -36,6 +36,9 @@ export function previousVersions(repoDir: string, env: string, ref?: string, dif
   for (const change of changes) {
     const parent = git(repoDir, ['rev-parse', '--verify', '--quiet', `${change}^1`], { allowFailure: true })?.trim();
     const text = parent ? showFile(repoDir, parent, file) : undefined;
+    if (!parent && git(repoDir, ['rev-parse', '--is-shallow-repository']).trim() === 'true') {
+      throw new RenderError({ env, file }, `the history of ${file} ends at ${change.slice(0, 12)} in this shallow clone: fetch it whole (git fetch --unshallow, or actions/checkout with fetch-depth: 0) or pass --ref <commit>`);
+    }
     if (!parent || text === undefined) {
       const created = `${file} was created by ${change.slice(0, 12)}`;
       throw new RenderError({ env, file }, change === changes[0]
