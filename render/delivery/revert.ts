@@ -40,10 +40,9 @@ export function previousVersions(repoDir: string, env: string, ref?: string, dif
       throw new RenderError({ env, file }, `the history of ${file} ends at ${change.slice(0, 12)} in this shallow clone: fetch it whole (git fetch --unshallow, or actions/checkout with fetch-depth: 0) or pass --ref <commit>`);
     }
     if (!parent || text === undefined) {
-      const created = `${file} was created by ${change.slice(0, 12)}`;
       throw new RenderError({ env, file }, change === changes[0]
-        ? `${created}: there is no earlier version to revert to`
-        : `${created} and its later changes left these versions as they are: nothing earlier to revert to (--ref <commit> picks a point in history)`);
+        ? `created by ${change.slice(0, 12)}: there is no earlier version to revert to`
+        : `created by ${change.slice(0, 12)}, and no commit since changed a version this revert would move: nothing earlier to revert to (--ref <commit> picks a point in history)`);
     }
     const pins = parseHistoricalVersions(text, env, parent);
     if (differs(pins)) return { commit: parent, pins };

@@ -49,7 +49,7 @@ describe('revert over a versions file whose layout changed', () => {
     const pins = parseVersions(JSON.stringify(current), 'a');
     const differs = (earlier: PinMap) => planRevert(pins, earlier, 'a', []).changes.length > 0;
     expect(renderError(() => previousVersions(repo.dir, 'a', undefined, differs)).describe()).toBe(
-      `env a › environments/a.versions.json: environments/a.versions.json was created by ${short(created)} and its later changes left these versions as they are: nothing earlier to revert to (--ref <commit> picks a point in history)`,
+      `env a › environments/a.versions.json: created by ${short(created)}, and no commit since changed a version this revert would move: nothing earlier to revert to (--ref <commit> picks a point in history)`,
     );
   });
 
