@@ -12,8 +12,8 @@ export class DataError extends RenderError {
     this.name = 'DataError';
   }
   override describe(): string {
-    const { file, field } = this.where;
-    return `${[file, field].filter(Boolean).join(' › ')}: ${this.message}`;
+    const { file, field, line } = this.where;
+    return `${[file && (line ? `${file}:${line}` : file), field].filter(Boolean).join(' › ')}: ${this.message}`;
   }
 }
 

@@ -9,6 +9,7 @@ import { checkData } from '../../environments/schema/check.ts';
 import { environmentSchema } from '../../environments/schema/environment.ts';
 import { previewSchema } from '../../environments/schema/preview.ts';
 import { loadVersions } from '../../environments/pinned.ts';
+import { lineOfField } from '../../render/data-location.ts';
 import { renderError } from '../helpers/errors.ts';
 import { sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
 
@@ -61,6 +62,35 @@ describe('versions files (environments/<env>.versions.json) as the environments 
   });
 });
 
+const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+
+describe('the line of a field in a data source', () => {
+  const source = [
+    'export const x = {',
+    "  name: 'x',",
+    '  cluster: {',
+    "    nodes: [",
+    "      { name: 'a', ip: '1.1.1.1' },",
+    "      { name: 'b', ip: '1.1.1.2' },",
+    '    ],',
+    '  },',
+    '  apps: {',
+    "    'django-web': { ...pinned, replicas: { public: 1, api: 1 } },",
+    '    hello: { replicas: 2 },',
+    '  },',
+    '};',
+  ].join('\n');
+  it('follows the path key by key, list elements by occurrence, and falls back to the nearest parent', () => {
+    expect(lineOfField(source, 'name')).toBe(2);
+    expect(lineOfField(source, 'cluster.nodes[1].ip')).toBe(6);
+    expect(lineOfField(source, 'apps.hello.replicas')).toBe(11);
+    expect(lineOfField(source, 'apps.django-web.replicas.api')).toBe(10);
+    expect(lineOfField(source, 'apps.hello.missing')).toBe(11);
+    expect(lineOfField(source, 'nowhere')).toBeUndefined();
+    expect(lineOfField('{\n  "apps": {\n    "hello": {\n      "image": 1\n    }\n  }\n}\n', 'apps.hello.image')).toBe(4);
+  });
+});
+
 describe('the CLI on bad environment data', () => {
   let box: Sandbox;
   afterAll(() => box?.remove());
@@ -70,9 +100,10 @@ describe('the CLI on bad environment data', () => {
     const before = treeHash(join(box.dir, 'rendered'));
     const prodTs = box.read('environments/prod.ts');
     box.write('environments/prod.ts', prodTs.replace('strictPolicy: true', 'strictPolicyy: true'));
+    const line = lineOf(prodTs, 'strictPolicy: true');
     for (const command of ['render', 'check']) {
       const r = box.run(command);
-      expect(r.stderr).toBe('error: environments/prod.ts › strictPolicyy: unknown key (did you mean strictPolicy?)\n');
+      expect(r.stderr).toBe(`error: environments/prod.ts:${line} › strictPolicyy: unknown key (did you mean strictPolicy?)\n`);
       expect(r.code).toBe(1);
     }
     box.write('environments/prod.ts', prodTs);
@@ -81,7 +112,7 @@ describe('the CLI on bad environment data', () => {
     box.write('environments/prod.versions.json', versions.replace('"api": "1.1.0"', '"api": 1.1'));
     for (const args of [['render'], ['promote', '--to', 'prod', '--dry-run']]) {
       const r = box.run(...args);
-      expect(r.stderr).toBe('error: environments/prod.versions.json › apps.django-web.api: expected a string, got number 1.1\n');
+      expect(r.stderr).toBe(`error: environments/prod.versions.json:${lineOf(versions, '"api"')} › apps.django-web.api: expected a string, got number 1.1\n`);
       expect(r.code).toBe(1);
     }
     expect(treeHash(join(box.dir, 'rendered'))).toBe(before);
