@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { LOCK_FILE, withLock, type LockOptions } from './lock.ts';
+import { LOCK_FILE, acquireLock, withLock, type LockOptions } from './lock.ts';
 
 export interface EnvironmentFiles {
   name: string;
@@ -32,6 +32,27 @@ export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], opt
   const root = resolve(renderedDir);
   mkdirSync(root, { recursive: true });
   withLock(root, () => writeLocked(root, envs, options), { timeoutMs: options.lockTimeoutMs, onWait: options.onWait });
+}
+
+/**
+ * Runs `read` while no render swaps trees in `renderedDir` (a check beside a render would see an
+ * environment half swapped). A folder we may not write to has no renders to wait for: read as is.
+ */
+export function readRendered<T>(renderedDir: string, read: () => T, options: Pick<WriteOptions, 'lockTimeoutMs' | 'onWait'> = {}): T {
+  const root = resolve(renderedDir);
+  if (!existsSync(root)) return read();
+  let release: () => void;
+  try {
+    release = acquireLock(join(root, LOCK_FILE), { timeoutMs: options.lockTimeoutMs, onWait: options.onWait });
+  } catch (e) {
+    if (['EACCES', 'EPERM', 'EROFS'].includes((e as NodeJS.ErrnoException).code ?? '')) return read();
+    throw e;
+  }
+  try {
+    return read();
+  } finally {
+    release();
+  }
 }
 
 function writeLocked(root: string, envs: EnvironmentFiles[], options: WriteOptions): void {

@@ -27,14 +27,21 @@ interface Exit {
   stderr: string;
 }
 
-function start(args: string[], cwd: string): { done: Promise<Exit>; kill(signal: NodeJS.Signals): void } {
+interface Started {
+  done: Promise<Exit>;
+  kill(signal: NodeJS.Signals): void;
+  /** What the process wrote to stderr so far. */
+  stderr(): string;
+}
+
+function start(args: string[], cwd: string): Started {
   const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { done, kill: (s) => child.kill(s) };
+  return { done, kill: (s) => child.kill(s), stderr: () => stderr };
 }
 
 /** Every file the writer tagged `tag` wrote, and nothing else. */
@@ -163,6 +170,20 @@ describe('npm run render twice at once', () => {
       expect(treeHash(rendered)).toBe(expected);
     }
   }, 300_000);
+
+  it('check waits while a render holds rendered/, then reads the whole tree', async () => {
+    box ??= sandbox({ withRendered: true });
+    const rendered = join(box.dir, 'rendered');
+    writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: '2024-05-01T10:00:00.000Z', command: 'node render/cli.ts render' })}\n`);
+    const check = start([join(box.dir, 'render/cli.ts'), 'check'], box.dir);
+    for (let i = 0; i < 600 && !check.stderr().includes('waiting up to'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(check.stderr()).toContain(`rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid}`);
+    rmSync(join(rendered, '.lock'));
+    const r = await check.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^rendered\/ is up to date/);
+    expect(existsSync(join(rendered, '.lock'))).toBe(false);
+  }, 120_000);
 
   it('fails with one line naming the holder when --lock-timeout runs out', () => {
     box ??= sandbox({ withRendered: true });
