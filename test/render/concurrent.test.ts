@@ -54,9 +54,11 @@ function expectWrittenBy(dir: string, tag: string, count: number, envs = ['dev',
 }
 
 describe('concurrent writers', () => {
-  it('two writer processes at once: one complete tree wins, never a mix, never a loss (4 rounds)', async () => {
+  it('two writer processes at once: one complete tree wins, never a mix, never a loss (4 rounds, two of them racing to take over a stale lock)', async () => {
     const dir = tempRendered();
+    const dead = await deadPid();
     for (let round = 0; round < 4; round++) {
+      if (round % 2 === 1) writeFileSync(join(dir, '.lock'), `${JSON.stringify({ pid: dead, hostname: hostname(), started: `2020-01-01T00:00:0${round}.000Z`, command: 'render' })}\n`);
       const a = start([WRITER, dir, `a${round}`, '200'], REPO);
       const b = start([WRITER, dir, `b${round}`, '200'], REPO);
       const [ra, rb] = await Promise.all([a.done, b.done]);
