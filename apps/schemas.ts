@@ -19,5 +19,6 @@ export const appSelection = z.strictObject({
   wordpress: wordpressValues.optional(),
 });
 
+// tsc fails here (`true` is not assignable to `false`) when the schema and the type differ: change both.
 const inSync: Same<z.output<typeof appSelection>, AppSelection> = true;
 void inSync;

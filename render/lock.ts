@@ -1,7 +1,8 @@
 // An exclusive lock on a folder we write (rendered/, rendered/previews/): a file created with
 // O_EXCL (`wx`), holding who took it. Two renders at once take turns instead of interleaving
 // their swaps. A holder killed with kill -9 leaves the file behind: when it names a pid on this
-// host that no longer runs, the next run takes the lock over. A lock from another host (a
+// host that no longer runs (or that now names a process started after the lock was taken), the
+// next run takes the lock over. A lock from another host (a
 // checkout on shared storage) cannot be checked, so it is waited for like a live one.
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -139,7 +140,7 @@ const UNREADABLE_STALE_MS = 10_000;
 
 function isStale(path: string, found: FoundLock): boolean {
   const { holder } = found;
-  if (holder) return holder.hostname === hostname() && !isRunning(holder.pid);
+  if (holder) return holder.hostname === hostname() && (!isRunning(holder.pid) || startedAfter(holder.pid, holder.started));
   // A holder killed between creating the file and writing it leaves it empty.
   try {
     return Date.now() - statSync(path).mtimeMs > UNREADABLE_STALE_MS;
@@ -156,6 +157,28 @@ function isRunning(pid: number): boolean {
   } catch (e) {
     // EPERM: it runs, under another user.
     return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * True when process `pid` started after the lock was taken: the holder died and its pid now
+ * names another process (containers reuse small pids quickly). Linux only (/proc); elsewhere
+ * a reused pid keeps the lock until the wait times out and the message says to delete it.
+ */
+function startedAfter(pid: number, lockStarted: string): boolean {
+  const taken = Date.parse(lockStarted);
+  if (pid === process.pid || Number.isNaN(taken)) return false;
+  try {
+    // Field 22 of /proc/<pid>/stat: start time in clock ticks after boot (the name in field 2
+    // may hold spaces, so count from its closing parenthesis). USER_HZ is 100 on Linux.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
+    // Slack for the tick resolution and for the clock being stepped while the holder runs.
+    return boot * 1000 + ticks * 10 > taken + 30_000;
+  } catch {
+    return false;
   }
 }
 

@@ -10,5 +10,6 @@ export const helloValues = z.strictObject({
   size: size.optional(),
 });
 
+// tsc fails here (`true` is not assignable to `false`) when the schema and the type differ: change both.
 const inSync: Same<z.output<typeof helloValues>, HelloValues> = true;
 void inSync;

@@ -11,5 +11,6 @@ export const monitoringValues = z.strictObject({
   sealed: sealed(['influxdb-credentials', 'grafana-admin', 'influxdb-writer']).optional(),
 });
 
+// tsc fails here (`true` is not assignable to `false`) when the schema and the type differ: change both.
 const inSync: Same<z.output<typeof monitoringValues>, MonitoringValues> = true;
 void inSync;

@@ -12,5 +12,6 @@ export const previewSchema = z.strictObject({
   apps: appSelection,
 });
 
+// tsc fails here (`true` is not assignable to `false`) when the schema and the type differ: change both.
 const inSync: Same<z.output<typeof previewSchema>, PreviewTemplate> = true;
 void inSync;

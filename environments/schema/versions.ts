@@ -37,6 +37,7 @@ export const historicalVersions = z.strictObject({
   platform: z.record(z.string(), z.string()).optional(),
 });
 
+// tsc fails here (`true` is not assignable to `false`) when the schema and the type differ: change both.
 const inSync: Same<z.output<typeof versionsFile>, VersionsFile> = true;
 const platformInSync: Same<z.output<typeof platformVersions>, PlatformVersions> = true;
 void inSync;

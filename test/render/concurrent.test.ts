@@ -176,7 +176,8 @@ describe('npm run render twice at once', () => {
   it('check waits while a render holds rendered/, then reads the whole tree', async () => {
     box ??= sandbox({ withRendered: true });
     const rendered = join(box.dir, 'rendered');
-    writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: '2024-05-01T10:00:00.000Z', command: 'node render/cli.ts render' })}\n`);
+    // This process runs and took the lock after it started: a live holder.
+    writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command: 'node render/cli.ts render' })}\n`);
     const check = start([join(box.dir, 'render/cli.ts'), 'check'], box.dir);
     for (let i = 0; i < 600 && !check.stderr().includes('waiting up to'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(check.stderr()).toContain(`rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid}`);
@@ -191,12 +192,25 @@ describe('npm run render twice at once', () => {
     box ??= sandbox({ withRendered: true });
     const rendered = join(box.dir, 'rendered');
     rmSync(join(rendered, 'dev'), { recursive: true, force: true });
-    writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: '2024-05-01T10:00:00.000Z', command: 'node render/cli.ts render' })}\n`);
+    const started = new Date().toISOString();
+    writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started, command: 'node render/cli.ts render' })}\n`);
     const r = box.run('render', '--quiet', '--lock-timeout', '0');
     rmSync(join(rendered, '.lock'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid} on ${hostname()}, since 2024-05-01T10:00:00.000Z); gave up after 0 s (if no such process runs, delete rendered/.lock)\n`);
+    expect(r.stderr).toBe(`error: rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid} on ${hostname()}, since ${started}); gave up after 0 s (if no such process runs, delete rendered/.lock)\n`);
     expect(existsSync(join(rendered, 'dev'))).toBe(false);
+  }, 120_000);
+
+  it('takes over a lock whose pid now names a process started after the lock was taken (a reused pid)', () => {
+    box ??= sandbox({ withRendered: true });
+    const rendered = join(box.dir, 'rendered');
+    rmSync(join(rendered, 'dev'), { recursive: true, force: true });
+    // This process runs, but it started long after 2020: the holder that wrote this lock is gone.
+    writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: '2020-01-01T00:00:00.000Z', command: 'node render/cli.ts render' })}\n`);
+    const r = box.run('render', '--quiet', '--lock-timeout', '0');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(rendered).sort()).toEqual(['dev', 'prod']);
   }, 120_000);
 });
 
