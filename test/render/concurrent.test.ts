@@ -178,7 +178,7 @@ describe('npm run render twice at once', () => {
     const rendered = join(box.dir, 'rendered');
     // This process runs and took the lock after it started: a live holder.
     writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command: 'node render/cli.ts render' })}\n`);
-    const check = start([join(box.dir, 'render/cli.ts'), 'check'], box.dir);
+    const check = start([join(box.dir, 'render/cli.ts'), 'check', '--env', 'dev'], box.dir);
     for (let i = 0; i < 600 && !check.stderr().includes('waiting up to'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(check.stderr()).toContain(`rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid}`);
     rmSync(join(rendered, '.lock'));
@@ -194,7 +194,7 @@ describe('npm run render twice at once', () => {
     rmSync(join(rendered, 'dev'), { recursive: true, force: true });
     const started = new Date().toISOString();
     writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started, command: 'node render/cli.ts render' })}\n`);
-    const r = box.run('render', '--quiet', '--lock-timeout', '0');
+    const r = box.run('render', '--env', 'dev', '--quiet', '--lock-timeout', '0');
     rmSync(join(rendered, '.lock'));
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`error: rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid} on ${hostname()}, since ${started}); gave up after 0 s (if no such process runs, delete rendered/.lock)\n`);
@@ -207,7 +207,7 @@ describe('npm run render twice at once', () => {
     rmSync(join(rendered, 'dev'), { recursive: true, force: true });
     // This process runs, but it started long after 2020: the holder that wrote this lock is gone.
     writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: '2020-01-01T00:00:00.000Z', command: 'node render/cli.ts render' })}\n`);
-    const r = box.run('render', '--quiet', '--lock-timeout', '0');
+    const r = box.run('render', '--env', 'dev', '--quiet', '--lock-timeout', '0');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(rendered).sort()).toEqual(['dev', 'prod']);
