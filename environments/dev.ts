@@ -1,12 +1,13 @@
 import type { Environment } from './types.ts';
-import { pinnedValues } from './pinned.ts';
+import { loadVersions, pinnedValues } from './pinned.ts';
 import { sealedData } from './sealed.ts';
 // Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
-import versions from './dev.versions.json' with { type: 'json' };
+import json from './dev.versions.json' with { type: 'json' };
 // Ciphertext only, sealed with environments/dev.sealing-cert.pem by `npm run seal`.
 import sealed from './dev.sealed.json' with { type: 'json' };
 
-const pinned = pinnedValues(versions.apps);
+const versions = loadVersions('environments/dev.versions.json', json);
+const pinned = pinnedValues(versions);
 
 // The Hyper-V lab cluster of the Sound-Buzz write-up: kubeadm on 172.16.0.150–153.
 export const dev: Environment = {

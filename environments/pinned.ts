@@ -1,24 +1,44 @@
 // The part of each app's values that comes from an environment's versions file: image
 // repositories are written here once, the tags come from the pins (which promotion rewrites).
-import type devVersions from './dev.versions.json';
 import { ownedImages } from '../apps/images.ts';
+// The file is checked against its schema first: JSON has no types, and a misspelt key or a number
+// where a version belongs must name the file and the field, not crash in a model.
+import type { VersionsFile } from '../render/delivery/pins.ts';
+import { DataError, checkData } from './schema/check.ts';
+import { versionsFile } from './schema/versions.ts';
 
-type AppPins = (typeof devVersions)['apps'];
+export interface LoadedVersions extends VersionsFile {
+  /** Where the pins were read from, for errors: `environments/<env>.versions.json`. */
+  file: string;
+}
 
-export function pinnedValues(pins: AppPins) {
+/** An environment's versions file (as imported JSON), checked. */
+export function loadVersions(file: string, data: unknown): LoadedVersions {
+  return { ...checkData(versionsFile, data, file), file };
+}
+
+export function pinnedValues(versions: LoadedVersions) {
+  const need = <A extends keyof VersionsFile['apps']>(app: A): NonNullable<VersionsFile['apps'][A]> => {
+    const pins = versions.apps[app];
+    if (!pins) throw new DataError(versions.file, `apps.${app}`, `missing: the environment takes ${app}'s versions from here`);
+    return pins;
+  };
+  const django = need('django-web');
+  const wordpress = need('wordpress');
+  const monitoring = need('monitoring');
   return {
-    hello: { image: { repository: ownedImages.vhelloworld.repository, tag: pins.hello.image } },
-    'sound-buzz': { version: pins['sound-buzz'].navidrome },
+    hello: { image: { repository: ownedImages.vhelloworld.repository, tag: need('hello').image } },
+    'sound-buzz': { version: need('sound-buzz').navidrome },
     'django-web': {
       images: {
-        public: { repository: ownedImages['garage-public'].repository, tag: pins['django-web'].public },
-        api: { repository: ownedImages['garage-api'].repository, tag: pins['django-web'].api },
+        public: { repository: ownedImages['garage-public'].repository, tag: django.public },
+        api: { repository: ownedImages['garage-api'].repository, tag: django.api },
       },
-      postgres: pins['django-web'].postgres,
-      redis: pins['django-web'].redis,
-      migration: pins['django-web'].migration,
+      postgres: django.postgres,
+      redis: django.redis,
+      migration: django.migration,
     },
-    wordpress: { images: { wordpress: pins.wordpress.wordpress, mysql: pins.wordpress.mysql, phpMyAdmin: pins.wordpress.phpMyAdmin } },
-    monitoring: { images: { influxdb: pins.monitoring.influxdb, telegraf: pins.monitoring.telegraf, grafana: pins.monitoring.grafana } },
+    wordpress: { images: { wordpress: wordpress.wordpress, mysql: wordpress.mysql, phpMyAdmin: wordpress.phpMyAdmin } },
+    monitoring: { images: { influxdb: monitoring.influxdb, telegraf: monitoring.telegraf, grafana: monitoring.grafana } },
   };
 }

@@ -47,7 +47,7 @@ export interface PreviewLimits {
   imagePrefixes: string[];
   /** ResourceQuota of the namespace: the whole preview at its largest (HPAs at maxReplicas). */
   quota: {
-    requests: CpuMemory & { storage: string };
+    requests: { cpu: string; memory: string; storage: string };
     limits: CpuMemory;
     pods: number;
     persistentVolumeClaims: number;

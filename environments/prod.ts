@@ -1,12 +1,13 @@
 import type { Environment } from './types.ts';
-import { pinnedValues } from './pinned.ts';
+import { loadVersions, pinnedValues } from './pinned.ts';
 import { sealedData } from './sealed.ts';
 // Every pinned version lives in the JSON file: promotion and releases rewrite data, never this source.
-import versions from './prod.versions.json' with { type: 'json' };
+import json from './prod.versions.json' with { type: 'json' };
 // Ciphertext only, sealed with environments/prod.sealing-cert.pem by `npm run seal`.
 import sealed from './prod.sealed.json' with { type: 'json' };
 
-const pinned = pinnedValues(versions.apps);
+const versions = loadVersions('environments/prod.versions.json', json);
+const pinned = pinnedValues(versions);
 
 // Production: same shape as the lab on its own segment, real certificates, data kept.
 export const prod: Environment = {

@@ -1,5 +1,14 @@
 // The facts of one cluster and what runs there. An environment file holds data only:
 // every model reads these typed values, none of them branches on an environment's name.
+//
+// These types are the documented truth; each data shape also has a zod schema that checks it
+// when it loads (render and check run without tsc): environments/schema/environment.ts for
+// `Environment`, environments/schema/versions.ts for `<env>.versions.json`, apps/<app>/schema.ts
+// for an app's values. Each schema file ends with `Same<z.output<typeof schema>, Type>`, so tsc
+// fails until both sides agree. To add a field: add it here (with its comment), add it to the
+// schema (`.optional()` where it is optional here), then set it in the environments. A new data
+// file (e.g. `<env>.sealed.json`): its own schema file in environments/schema/, read through
+// `checkData(schema, json, 'environments/<env>.sealed.json')` (environments/schema/check.ts).
 import type { AppSelection } from '../apps/catalog.ts';
 import type { SealedData } from './sealed.ts';
 

@@ -3,7 +3,10 @@
 // render/commands/<command>.ts and exports `run(args): Promise<number>` (the exit code).
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DataError } from '../environments/schema/check.ts';
+import { lineOfField } from './data-location.ts';
 import { RenderError } from './types.ts';
 import { UsageError } from './commands/args.ts';
 
@@ -36,6 +39,7 @@ main(process.argv.slice(2)).then(
     }
   },
   (e: unknown) => {
+    if (e instanceof DataError) locate(e);
     if (e instanceof RenderError) {
       process.stderr.write(`error: ${e.describe()}\n`);
       process.exitCode = 1;
@@ -50,6 +54,15 @@ main(process.argv.slice(2)).then(
 );
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** Adds the line of the field to an environment data error, when the file is there to read. */
+function locate(e: DataError): void {
+  const { file, field, line } = e.where;
+  if (!file || !field || line !== undefined) return;
+  const path = join(ROOT, file);
+  if (!existsSync(path)) return;
+  e.where.line = lineOfField(readFileSync(path, 'utf8'), field);
+}
 const FILE_ERRORS: Record<string, string> = {
   ENOENT: 'no such file or directory',
   EACCES: 'permission denied',

@@ -1,9 +1,14 @@
 // Atomic replacement of rendered/<env>/ trees. Everything is staged next to the target inside
 // rendered/ (same filesystem, so renames are atomic), then swapped in; a crash between the two
 // renames of a swap leaves `.old-<env>` behind, which the next run restores or removes.
+// One run at a time: the whole write holds rendered/.lock (render/lock.ts), and each run stages
+// in a folder of its own (`.staging-<env>-<pid>-<random>`), so two renders at once take turns
+// and the later one's complete tree wins. Leftovers of a killed run are removed by the next.
 // Nothing outside rendered/ is ever written or removed.
+import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { LOCK_FILE, acquireLock, withLock, type LockOptions } from './lock.ts';
 
 export interface EnvironmentFiles {
   name: string;
@@ -14,9 +19,43 @@ export interface EnvironmentFiles {
 const STAGING = '.staging-';
 const OLD = '.old-';
 
-export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: { pruneEnvironments?: ReadonlySet<string> } = {}): void {
+export interface WriteOptions {
+  /** Remove every environment folder not named here (a full render). */
+  pruneEnvironments?: ReadonlySet<string>;
+  /** How long to wait for another run holding the lock (ms; default 120 s, 0 = fail at once). */
+  lockTimeoutMs?: number;
+  /** Told when another run holds the lock and this one waits. */
+  onWait?: LockOptions['onWait'];
+}
+
+export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: WriteOptions = {}): void {
   const root = resolve(renderedDir);
   mkdirSync(root, { recursive: true });
+  withLock(root, () => writeLocked(root, envs, options), { timeoutMs: options.lockTimeoutMs, onWait: options.onWait });
+}
+
+/**
+ * Runs `read` while no render swaps trees in `renderedDir` (a check beside a render would see an
+ * environment half swapped). A folder we may not write to has no renders to wait for: read as is.
+ */
+export function readRendered<T>(renderedDir: string, read: () => T, options: Pick<WriteOptions, 'lockTimeoutMs' | 'onWait'> = {}): T {
+  const root = resolve(renderedDir);
+  if (!existsSync(root)) return read();
+  let release: () => void;
+  try {
+    release = acquireLock(join(root, LOCK_FILE), { timeoutMs: options.lockTimeoutMs, onWait: options.onWait });
+  } catch (e) {
+    if (['EACCES', 'EPERM', 'EROFS'].includes((e as NodeJS.ErrnoException).code ?? '')) return read();
+    throw e;
+  }
+  try {
+    return read();
+  } finally {
+    release();
+  }
+}
+
+function writeLocked(root: string, envs: EnvironmentFiles[], options: WriteOptions): void {
   recoverInterrupted(root);
   const staged: { name: string; dir: string }[] = [];
   let current = '';
@@ -25,8 +64,7 @@ export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], opt
       const target = inside(root, env.name);
       const previous = readTree(target);
       if (sameTree(previous, env.files)) continue;
-      current = join(root, `${STAGING}${env.name}`);
-      rmSync(current, { recursive: true, force: true });
+      current = join(root, `${STAGING}${env.name}-${process.pid}-${randomBytes(4).toString('hex')}`);
       writeTree(current, env.files, target, previous);
       staged.push({ name: env.name, dir: current });
     }
@@ -86,14 +124,17 @@ function swapIn(root: string, name: string, staged: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Finishes or undoes a swap that a previous, interrupted run left half done. */
+/**
+ * Finishes or undoes a swap that a previous, interrupted run left half done, and removes what a
+ * killed run staged. Runs under the lock, so no other run is writing any of these.
+ */
 function recoverInterrupted(root: string): void {
   for (const entry of readdirSync(root)) {
     if (entry.startsWith(OLD)) {
       const name = entry.slice(OLD.length);
       if (existsSync(join(root, name))) rmSync(join(root, entry), { recursive: true, force: true });
       else renameSync(join(root, entry), join(root, name));
-    } else if (entry.startsWith(STAGING)) {
+    } else if (entry.startsWith(STAGING) || entry.startsWith(`${LOCK_FILE}.stale-`)) {
       rmSync(join(root, entry), { recursive: true, force: true });
     }
   }

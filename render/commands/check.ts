@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { environments } from '../../environments/index.ts';
-import { readTree } from '../write.ts';
+import { readRendered, readTree } from '../write.ts';
 import { parse } from './args.ts';
 import { RENDERED_PATH, renderAll, selectEnvironments } from './common.ts';
 
@@ -34,20 +34,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const total: TreeDifference = { added: [], changed: [], deleted: [] };
-  for (const r of renders) {
-    const d = compareTrees(r.env.name, r.files, readTree(join(RENDERED_PATH, r.env.name)));
-    total.added.push(...d.added);
-    total.changed.push(...d.changed);
-    total.deleted.push(...d.deleted);
-  }
-  if (!values.env?.length && existsSync(RENDERED_PATH)) {
-    const known = new Set([...environments.map((e) => e.name), 'previews']);
-    for (const entry of readdirSync(RENDERED_PATH, { withFileTypes: true })) {
-      if (entry.isDirectory() && !known.has(entry.name) && !entry.name.startsWith('.')) {
-        total.deleted.push(...[...readTree(join(RENDERED_PATH, entry.name)).keys()].map((p) => `${entry.name}/${p}`));
-      }
-    }
-  }
+  readRendered(RENDERED_PATH, () => compareAll(renders, values.env, total), { onWait: (m) => process.stderr.write(`${m}\n`) });
   const count = total.added.length + total.changed.length + total.deleted.length;
   if (count === 0) {
     const objects = renders.reduce((n, r) => n + r.files.size, 0);
@@ -60,4 +47,22 @@ export async function run(args: string[]): Promise<number> {
   for (const p of total.deleted) process.stderr.write(`  deleted: rendered/${p}\n`);
   process.stderr.write('run `npm run render` and commit rendered/\n');
   return 1;
+}
+
+/** Every difference between the fresh renders and rendered/ (plus folders of removed environments on a full check). */
+function compareAll(renders: { env: { name: string }; files: Map<string, string> }[], only: string[] | undefined, total: TreeDifference): void {
+  for (const r of renders) {
+    const d = compareTrees(r.env.name, r.files, readTree(join(RENDERED_PATH, r.env.name)));
+    total.added.push(...d.added);
+    total.changed.push(...d.changed);
+    total.deleted.push(...d.deleted);
+  }
+  if (!only?.length && existsSync(RENDERED_PATH)) {
+    const known = new Set([...environments.map((e) => e.name), 'previews']);
+    for (const entry of readdirSync(RENDERED_PATH, { withFileTypes: true })) {
+      if (entry.isDirectory() && !known.has(entry.name) && !entry.name.startsWith('.')) {
+        total.deleted.push(...[...readTree(join(RENDERED_PATH, entry.name)).keys()].map((p) => `${entry.name}/${p}`));
+      }
+    }
+  }
 }

@@ -70,7 +70,8 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
   let pins;
   let what: string;
   if (values.revert) {
-    const previous = previousVersions(repoDir, to, values.ref);
+    // The last commit that changed a version this revert would move (not one that only added a section).
+    const previous = previousVersions(repoDir, to, values.ref, (earlier) => planRevert(target, earlier, to, selection).changes.length > 0);
     ({ pins, changes } = planRevert(target, previous.pins, to, selection, { checkPin }));
     what = `revert ${to} to the versions of ${previous.commit.slice(0, 12)}`;
   } else {

@@ -48,7 +48,7 @@ export const PLATFORM = 'platform';
 export type PinGroup = AppName | typeof PLATFORM;
 
 /** The pins of one app, by name: `{ public: '1.2.0', … }`. */
-export type AppPins<A extends AppName> = { [K in keyof (typeof PIN_SCHEMES)[A]]: string };
+export type AppPins<A extends AppName> = { -readonly [K in keyof (typeof PIN_SCHEMES)[A]]: string };
 
 /** The shape of `environments/<env>.versions.json`. */
 export interface VersionsFile {

@@ -1,12 +1,14 @@
 // A rollback is a promotion back to the versions the target ran before its last version change:
-// the target's versions file at the parent of the last commit that changed it. Promotions are
-// merged PRs, so that commit is the previous promotion (or release) and its parent the state
-// before it. Reverting twice toggles back; `--ref` picks any other point in history.
+// the target's versions file at the parent of the last commit that changed a version in it.
+// Promotions are merged PRs, so that commit is the previous promotion (or release) and its parent
+// the state before it. Reverting twice toggles back; `--ref` picks any other point in history.
+// History is read leniently (older layouts, apps or pins since renamed): only what the current
+// file still pins is taken back, and the re-render validates the result.
 import { RenderError } from '../types.ts';
-import { git, lastCommitTouching, showFile } from './git.ts';
+import { git, showFile } from './git.ts';
 import { pinField, selectPins, type PinChange, type Refuse } from './promotion.ts';
 import { PLATFORM, isPinGroup, type PinGroup } from './pins.ts';
-import { parseVersions, versionsFileName, type PinMap } from './versions-file.ts';
+import { parseHistoricalVersions, versionsFileName, type PinMap } from './versions-file.ts';
 
 export interface RevertSource {
   /** The commit whose versions file is restored. */
@@ -14,20 +16,38 @@ export interface RevertSource {
   pins: PinMap;
 }
 
-export function previousVersions(repoDir: string, env: string, ref?: string): RevertSource {
+/**
+ * The versions to go back to. With `ref`: the target's file at that commit. Without: walking back
+ * (first parents from HEAD) through the commits that changed the file, the version before the
+ * newest one whose pins `differs` from the current ones (default: any). A commit that only
+ * reformatted the file or added a section (the platform pins) changed no version, so it is
+ * passed over rather than "reverted" to a file that lacks what the current one holds.
+ */
+export function previousVersions(repoDir: string, env: string, ref?: string, differs: (pins: PinMap) => boolean = () => true): RevertSource {
   const file = versionsFileName(env);
   if (ref) {
     const commit = git(repoDir, ['rev-parse', '--verify', `${ref}^{commit}`], { allowFailure: true })?.trim();
     const text = commit ? showFile(repoDir, commit, file) : undefined;
     if (!commit || text === undefined) throw new RenderError({ env, file }, `no ${file} at "${ref}"`);
-    return { commit, pins: parseVersions(text, env, { history: true }) };
+    return { commit, pins: parseHistoricalVersions(text, env, commit) };
   }
-  const last = lastCommitTouching(repoDir, file);
-  if (!last) throw new RenderError({ env, file }, `${file} has no history to revert to (never committed)`);
-  const parent = git(repoDir, ['rev-parse', '--verify', '--quiet', `${last}^1`], { allowFailure: true })?.trim();
-  const text = parent ? showFile(repoDir, parent, file) : undefined;
-  if (!parent || text === undefined) throw new RenderError({ env, file }, `${file} was created by ${last.slice(0, 12)}: there is no earlier version to revert to`);
-  return { commit: parent, pins: parseVersions(text, env) };
+  const changes = git(repoDir, ['log', '--first-parent', '--format=%H', 'HEAD', '--', file]).split('\n').filter(Boolean);
+  if (changes.length === 0) throw new RenderError({ env, file }, `${file} has no history to revert to (never committed)`);
+  for (const change of changes) {
+    const parent = git(repoDir, ['rev-parse', '--verify', '--quiet', `${change}^1`], { allowFailure: true })?.trim();
+    const text = parent ? showFile(repoDir, parent, file) : undefined;
+    if (!parent && git(repoDir, ['rev-parse', '--is-shallow-repository']).trim() === 'true') {
+      throw new RenderError({ env, file }, `the history of ${file} ends at ${change.slice(0, 12)} in this shallow clone: fetch it whole (git fetch --unshallow, or actions/checkout with fetch-depth: 0) or pass --ref <commit>`);
+    }
+    if (!parent || text === undefined) {
+      throw new RenderError({ env, file }, change === changes[0]
+        ? `created by ${change.slice(0, 12)}: there is no earlier version to revert to`
+        : `created by ${change.slice(0, 12)}, and no commit since changed a version this revert would move: nothing earlier to revert to (--ref <commit> picks a point in history)`);
+    }
+    const pins = parseHistoricalVersions(text, env, parent);
+    if (differs(pins)) return { commit: parent, pins };
+  }
+  throw new RenderError({ env, file }, 'unreachable: the walk ends at the creation of the file');
 }
 
 export interface RevertOptions {

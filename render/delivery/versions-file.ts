@@ -1,10 +1,12 @@
-// environments/<env>.versions.json: read, checked against PIN_SCHEMES and PLATFORM_PIN_SCHEMES,
+// environments/<env>.versions.json: read, checked against its schema (environments/schema/versions.ts),
 // written back in one canonical form (sorted keys, 2-space indent, final newline) so every
 // rewrite is a minimal diff.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RenderError } from '../types.ts';
-import { PIN_SCHEMES, PLATFORM, PLATFORM_PIN_SCHEMES, isAppName, type AppName } from './pins.ts';
+import { DataError, checkData } from '../../environments/schema/check.ts';
+import { historicalVersions, versionsFile } from '../../environments/schema/versions.ts';
+import { PLATFORM, isAppName, type AppName } from './pins.ts';
 
 export function versionsPath(repoDir: string, env: string): string {
   return join(repoDir, 'environments', `${env}.versions.json`);
@@ -36,46 +38,45 @@ export function readVersions(repoDir: string, env: string): PinMap {
   return parseVersions(readFileSync(path, 'utf8'), env);
 }
 
-/** Parses and checks one versions file: known apps and platform, exactly their pins, non-empty strings. */
+/**
+ * Parses and checks one versions file against its schema (environments/schema/versions.ts):
+ * known apps and platform, exactly their pins, non-empty strings.
+ */
 export function parseVersions(text: string, env: string, options: ParseOptions = {}): PinMap {
   const file = versionsFileName(env);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new RenderError({ env, file }, `not valid JSON: ${(e as Error).message}`);
-  }
-  const apps = (data as { apps?: unknown } | null)?.apps;
-  if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) throw new RenderError({ env, file, field: 'apps' }, 'expected an "apps" object');
-  const out: PinMap = {};
-  for (const [app, pins] of Object.entries(apps as Record<string, unknown>)) {
-    if (!isAppName(app)) throw new RenderError({ env, file, field: `apps.${app}` }, `unknown app "${app}" (known: ${Object.keys(PIN_SCHEMES).join(', ')})`);
-    out[app] = pinsOf(pins, Object.keys(PIN_SCHEMES[app]), `pins of ${app}`, { env, file, field: `apps.${app}` });
-  }
-  const extraSections = Object.keys(data as object).filter((k) => k !== 'apps' && k !== PLATFORM);
-  if (extraSections.length) throw new RenderError({ env, file, field: extraSections[0] }, `unknown section "${extraSections[0]}" (sections: apps, ${PLATFORM})`);
-  const platform = (data as { platform?: unknown }).platform;
-  if (platform === undefined && options.history) return out;
-  out[PLATFORM] = pinsOf(platform, Object.keys(PLATFORM_PIN_SCHEMES), 'platform pins', { env, file, field: PLATFORM });
-  return out;
+  const data = parseJson(text, file);
+  if (options.history) return toPinMap(checkData(historicalVersions, data, file));
+  return toPinMap(checkData(versionsFile, data, file));
 }
 
-/** One group's pins: exactly `names`, each a non-empty string without spaces. */
-function pinsOf(pins: unknown, names: readonly string[], what: string, where: { env: string; file: string; field: string }): Record<string, string> {
-  if (typeof pins !== 'object' || pins === null || Array.isArray(pins)) throw new RenderError(where, 'expected an object of pins');
-  const wanted = [...names].sort();
-  const have = Object.keys(pins).sort();
-  const missing = wanted.filter((k) => !have.includes(k));
-  const extra = have.filter((k) => !wanted.includes(k));
-  if (missing.length || extra.length) {
-    throw new RenderError(where, [missing.length && `missing ${missing.join(', ')}`, extra.length && `unknown ${extra.join(', ')}`].filter(Boolean).join('; ') + ` (${what}: ${wanted.join(', ')})`);
+/**
+ * A versions file from an earlier commit, read leniently (see `historicalVersions`): apps no
+ * longer in the catalog are left out. A file that cannot be read even so names the commit.
+ */
+export function parseHistoricalVersions(text: string, env: string, commit: string): PinMap {
+  const file = `${versionsFileName(env)} at ${commit.slice(0, 12)}`;
+  try {
+    const pins = toPinMap(checkData(historicalVersions, parseJson(text, file), file));
+    for (const group of Object.keys(pins)) if (group !== PLATFORM && !isAppName(group)) delete pins[group];
+    return pins;
+  } catch (e) {
+    if (e instanceof DataError) throw new DataError(file, e.where.field, `${e.message} (this historical version cannot be read: pick another point with --ref <commit>)`);
+    throw e;
   }
-  const out: Record<string, string> = {};
-  for (const k of wanted) {
-    const v = (pins as Record<string, unknown>)[k];
-    if (typeof v !== 'string' || v.trim() === '' || v !== v.trim()) throw new RenderError({ ...where, field: `${where.field}.${k}` }, 'a pin is a non-empty string without spaces');
-    out[k] = v;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DataError(file, undefined, `not valid JSON: ${(e as Error).message}`);
   }
+}
+
+function toPinMap(data: { apps: Record<string, Record<string, string> | undefined>; platform?: Record<string, string> }): PinMap {
+  const out: PinMap = {};
+  for (const [app, pins] of Object.entries(data.apps)) if (pins !== undefined) out[app] = { ...pins };
+  if (data.platform !== undefined) out[PLATFORM] = { ...data.platform };
   return out;
 }
 

@@ -47,14 +47,14 @@ describe('versions files: the platform section', () => {
   it('rejects a missing or unknown platform pin, naming the field; history may predate the section', () => {
     const apps = JSON.parse(text('dev')).apps as unknown;
     const without = JSON.stringify({ apps });
-    expect(() => parseVersions(without, 'dev')).toThrow(/expected an object of pins/);
+    expect(renderError(() => parseVersions(without, 'dev')).describe()).toBe('environments/dev.versions.json › platform: missing (expected an object)');
     expect(parseVersions(without, 'dev', { history: true })[PLATFORM]).toBeUndefined();
     const { argocd: _, ...rest } = dev.platform;
     const missing = renderError(() => parseVersions(JSON.stringify({ apps, platform: rest }), 'dev'));
-    expect(missing.where).toMatchObject({ env: 'dev', field: 'platform' });
-    expect(missing.message).toMatch(/missing argocd/);
-    expect(() => parseVersions(JSON.stringify({ apps, platform: { ...dev.platform, cilium: 'v1.0.0' } }), 'dev')).toThrow(/unknown cilium/);
-    expect(() => parseVersions(JSON.stringify({ apps, platform: dev.platform, charts: {} }), 'dev')).toThrow(/unknown section "charts"/);
+    expect(missing.where).toMatchObject({ file: 'environments/dev.versions.json', field: 'platform.argocd' });
+    expect(missing.message).toBe('missing (expected a string)');
+    expect(renderError(() => parseVersions(JSON.stringify({ apps, platform: { ...dev.platform, cilium: 'v1.0.0' } }), 'dev')).describe()).toMatch(/› platform\.cilium: unknown key \(known: argocd, flannel/);
+    expect(renderError(() => parseVersions(JSON.stringify({ apps, platform: dev.platform, charts: {} }), 'dev')).describe()).toBe('environments/dev.versions.json › charts: unknown key (known: apps, platform)');
   });
 });
 

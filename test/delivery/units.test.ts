@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderError } from '../helpers/errors.ts';
 import { environments } from '../../environments/index.ts';
 import { preview } from '../../environments/preview.ts';
 import { dev } from '../../environments/dev.ts';
@@ -30,9 +31,13 @@ describe('versions files', () => {
   });
 
   it('rejects a missing or unknown pin with the field named', () => {
-    expect(() => parseVersions('{"apps":{"hello":{}}}', 'x')).toThrow(/missing image/);
-    expect(() => parseVersions('{"apps":{"hello":{"image":"abc1234","tag":"x"}}}', 'x')).toThrow(/unknown tag/);
-    expect(() => parseVersions('{"apps":{"nope":{}}}', 'x')).toThrow(/unknown app "nope"/);
+    const platform = JSON.parse(text('dev')).platform as unknown;
+    const parse = (apps: unknown) => renderError(() => parseVersions(JSON.stringify({ apps, platform }), 'x')).describe();
+    expect(parse({ hello: {} })).toBe('environments/x.versions.json › apps.hello.image: missing (expected a string)');
+    expect(parse({ hello: { image: 'abc1234', tag: 'x' } })).toBe('environments/x.versions.json › apps.hello.tag: unknown key (known: image)');
+    expect(parse({ nope: {} })).toBe('environments/x.versions.json › apps.nope: unknown key (known: django-web, hello, monitoring, sound-buzz, wordpress)');
+    expect(parse({ hello: { image: 1.1 } })).toBe('environments/x.versions.json › apps.hello.image: expected a string, got number 1.1');
+    expect(parse({ hello: { imag: 'abc1234' } })).toBe('environments/x.versions.json › apps.hello.imag: unknown key (did you mean image?)');
   });
 });
 

@@ -113,7 +113,7 @@ describe('extending and breaking the sources', () => {
     box.write(
       'environments/staging.ts',
       prodFile
-        .replace("'./prod.versions.json'", "'./staging.versions.json'")
+        .replaceAll('prod.versions.json', 'staging.versions.json')
         .replace('export const prod: Environment', 'export const staging: Environment')
         .replace("name: 'prod'", "name: 'staging'")
         .replace("domain: 'sound-buzz.live'", "domain: 'staging.sound-buzz.live'"),
@@ -121,7 +121,7 @@ describe('extending and breaking the sources', () => {
     box.write('environments/staging.versions.json', box.read('environments/prod.versions.json'));
     box.write(
       'environments/index.ts',
-      box.read('environments/index.ts').replace("import { prod } from './prod.ts';", "import { prod } from './prod.ts';\nimport { staging } from './staging.ts';").replace('[dev, prod]', '[dev, prod, staging]'),
+      box.read('environments/index.ts').replace("import { prod } from './prod.ts';", "import { prod } from './prod.ts';\nimport { staging } from './staging.ts';").replace("checked('environments/prod.ts', prod)]", "checked('environments/prod.ts', prod), checked('environments/staging.ts', staging)]"),
     );
     const r = box.run('render');
     expect(r.code, r.stderr).toBe(0);
