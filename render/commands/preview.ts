@@ -12,6 +12,7 @@ import { updatePreviewsBranch } from '../delivery/previews-branch.ts';
 import { formatFinding } from '../pipeline.ts';
 import { writeRendered } from '../write.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT, RENDERED_PATH } from './common.ts';
 
 export const PREVIEW_MARKER = 'gitops-preview';
@@ -23,15 +24,7 @@ export interface PreviewDeps {
 }
 
 export async function run(args: string[], deps: PreviewDeps = {}): Promise<number> {
-  const { values } = parse('preview', args, {
-    pr: { type: 'string' },
-    out: { type: 'string' },
-    publish: { type: 'string' },
-    remove: { type: 'boolean', default: false },
-    comment: { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    remote: { type: 'string', default: 'origin' },
-  });
+  const { values } = parse(SPECS.preview, args);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
   const pr = Number(values.pr);

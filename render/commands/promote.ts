@@ -18,6 +18,7 @@ import { proposeChange, withdrawChange } from '../delivery/propose.ts';
 import { planRevert, previousVersions } from '../delivery/revert.ts';
 import { parseVersions, readVersions, versionsFileName, writeVersions } from '../delivery/versions-file.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT } from './common.ts';
 
 export interface PromoteDeps {
@@ -27,18 +28,7 @@ export interface PromoteDeps {
 }
 
 export async function run(args: string[], deps: PromoteDeps = {}): Promise<number> {
-  const { values, positionals } = parse('promote', args, {
-    from: { type: 'string', default: 'dev' },
-    to: { type: 'string' },
-    'allow-major': { type: 'boolean', default: false },
-    revert: { type: 'boolean', default: false },
-    ref: { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-    'open-pr': { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    remote: { type: 'string', default: 'origin' },
-    base: { type: 'string', default: 'main' },
-  }, true);
+  const { values, positionals } = parse(SPECS.promote, args);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
   const names = environments.map((e) => e.name);

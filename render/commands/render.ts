@@ -2,13 +2,11 @@
 import { environments } from '../../environments/index.ts';
 import { writeRendered } from '../write.ts';
 import { parse } from './args.ts';
+import { SPECS } from './specs.ts';
 import { RENDERED_PATH, renderAll, selectEnvironments } from './common.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse('render', args, {
-    env: { type: 'string', multiple: true, short: 'e' },
-    quiet: { type: 'boolean', short: 'q' },
-  });
+  const { values } = parse(SPECS.render, args);
   // performance.now() counts from process start: this is Node start-up plus loading every module.
   const start = performance.now();
   const envs = selectEnvironments(values.env);
