@@ -14,7 +14,18 @@ export interface EnvironmentFiles {
 const STAGING = '.staging-';
 const OLD = '.old-';
 
-export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: { pruneEnvironments?: ReadonlySet<string> } = {}): void {
+/** What a write changed, in files below rendered/. */
+export interface WriteStats {
+  /** New or changed files. */
+  written: number;
+  /** Files whose content was already there. */
+  unchanged: number;
+  /** Files removed (gone from an environment, or with a pruned environment). */
+  removed: number;
+}
+
+export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: { pruneEnvironments?: ReadonlySet<string> } = {}): WriteStats {
+  const stats: WriteStats = { written: 0, unchanged: 0, removed: 0 };
   const root = resolve(renderedDir);
   mkdirSync(root, { recursive: true });
   recoverInterrupted(root);
@@ -24,6 +35,8 @@ export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], opt
     for (const env of envs) {
       const target = inside(root, env.name);
       const previous = readTree(target);
+      for (const [path, content] of env.files) stats[previous.get(path) === content ? 'unchanged' : 'written']++;
+      for (const path of previous.keys()) if (!env.files.has(path)) stats.removed++;
       if (sameTree(previous, env.files)) continue;
       current = join(root, `${STAGING}${env.name}`);
       rmSync(current, { recursive: true, force: true });
@@ -39,10 +52,12 @@ export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], opt
   if (options.pruneEnvironments) {
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       if (entry.isDirectory() && !entry.name.startsWith('.') && !options.pruneEnvironments.has(entry.name)) {
+        stats.removed += readTree(inside(root, entry.name)).size;
         rmSync(inside(root, entry.name), { recursive: true, force: true });
       }
     }
   }
+  return stats;
 }
 
 function sameTree(a: Map<string, string>, b: Map<string, string>): boolean {
