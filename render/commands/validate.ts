@@ -46,7 +46,8 @@ export async function run(args: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError(`validate: no manifests (.yaml, .yml or .json files) in ${positionals.join(', ')}`);
   const parsed = new Map<string, ParsedSource>();
   for (const file of files) parsed.set(file, readManifest(file));
-  const objects = [...parsed.values()].reduce((n, p) => n + p.items.length, 0);
+  // A document too large to parse is an object all the same (reported schema/too-large).
+  const objects = [...parsed.values()].reduce((n, p) => n + p.items.length + p.findings.filter((f) => f.rule === 'schema/too-large').length, 0);
   if (objects === 0) {
     const what = files.length === 1 ? `${displayPath(files[0]!)}: the file is empty` : `the ${files.length} files: they are empty`;
     throw new UsageError(`validate: no Kubernetes object in ${what} (only comments, blank lines or empty documents)`);

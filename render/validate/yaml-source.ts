@@ -16,7 +16,12 @@ export interface SourceDocument {
   doc: Document;
   /** Where the item sits inside the document (`items[3]` of a List), as segments. */
   prefix: (string | number)[];
-  lines: LineCounter;
+  lines: Lines;
+}
+
+/** Offset → line in the file (a LineCounter, shifted past documents left unparsed). */
+export interface Lines {
+  linePos(offset: number): { line: number; col: number };
 }
 
 export interface ParsedSource {
@@ -43,7 +48,7 @@ function finding(rule: string, message: string, file: string, line: number | und
 }
 
 export function parseYamlSource(text: string, file: string): ParsedSource {
-  const lines = new LineCounter();
+  const counter = new LineCounter();
   const out: ParsedSource = { items: [], findings: [], documents: [] };
   // uniqueKeys is off: the library compares each key with every earlier key of its mapping
   // (quadratic: a 100,000-key ConfigMap took minutes); walkDocument finds duplicates with a Set.
@@ -53,12 +58,14 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
       `a YAML document of ${g.contentBytes.toLocaleString('en')} characters without indentation and comments: no cluster takes an object this large (etcd stores at most 1.5 MiB, the API server reads at most 3 MiB per request); not read further`,
       file, g.line, '', g.identity));
   }
-  const docs = parseAllDocuments(giants.length ? blankOut(text, giants) : text, { version: '1.1', lineCounter: lines, uniqueKeys: false });
+  const blanked = giants.length ? blankOut(text, giants) : { text, shifts: [] };
+  const lines = shifted(counter, blanked.shifts);
+  const docs = parseAllDocuments(blanked.text, { version: '1.1', lineCounter: counter, uniqueKeys: false });
   for (const doc of docs) {
     let broken = false;
     for (const e of doc.errors) {
       broken = true;
-      out.findings.push(finding('yaml/syntax', e.message.split('\n')[0]!, file, e.linePos?.[0]?.line));
+      out.findings.push(finding('yaml/syntax', e.message.split('\n')[0]!, file, lines.linePos(e.pos[0]).line));
     }
     if (broken) continue;
     const walked = walkDocument(doc);
@@ -148,20 +155,41 @@ function newlines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** The text with the given documents replaced by their newlines: later lines keep their numbers. */
-function blankOut(text: string, giants: readonly Giant[]): string {
+interface Shift {
+  /** Offset in the shortened text from which lines move down… */
+  at: number;
+  /** …by this many lines. */
+  lines: number;
+}
+
+/** The text without the given documents (each becomes one line), and where lines moved. */
+function blankOut(text: string, giants: readonly Giant[]): { text: string; shifts: Shift[] } {
   let out = '';
   let at = 0;
+  const shifts: Shift[] = [];
   for (const g of giants) {
-    const keep = text.slice(g.start, g.start + 3) === '---' ? '---' : '';
-    out += text.slice(at, g.start) + keep + '\n'.repeat(newlines(text, g.start, g.end));
+    const keep = text.slice(g.start, g.start + 3) === '---' ? '---\n' : '\n';
+    out += text.slice(at, g.start) + keep;
+    shifts.push({ at: out.length, lines: newlines(text, g.start, g.end) - 1 });
     at = g.end;
   }
-  return out + text.slice(at);
+  return { text: out + text.slice(at), shifts };
+}
+
+function shifted(counter: LineCounter, shifts: readonly Shift[]): Lines {
+  if (shifts.length === 0) return counter;
+  return {
+    linePos(offset) {
+      const p = counter.linePos(offset);
+      let line = p.line;
+      for (const s of shifts) if (s.at <= offset) line += s.lines;
+      return { line, col: p.col };
+    },
+  };
 }
 
 function pushDuplicates(
-  out: ParsedSource, duplicates: readonly Located[], file: string, lines: LineCounter,
+  out: ParsedSource, duplicates: readonly Located[], file: string, lines: Lines,
   ownerOf: (segments: readonly (string | number)[]) => SourceDocument | undefined = () => undefined,
 ): void {
   for (const d of duplicates) {

@@ -183,5 +183,10 @@ describe('size limits as the cluster enforces them', () => {
     expect(giant.code).toBe(1);
     expect(giant.rows).toContainEqual(expect.objectContaining({ file: 'giant.yaml', rule: 'schema/too-large', kind: 'ConfigMap', name: 'giant', line: 5 }));
     expect(giant.rows.find((f) => f.rule === 'schema/too-large')!.message).toMatch(/not read further/);
+    // Alone in its file, it is still an object that fails (exit 1), not an empty input (exit 2).
+    writeFileSync(join(dir, 'giant-alone.yaml'), `${lines.slice(1).join('\n')}\n`);
+    const alone = json(['giant-alone.yaml'], dir);
+    expect(alone.code, alone.stderr).toBe(1);
+    expect(alone.rows).toEqual([expect.objectContaining({ rule: 'schema/too-large', kind: 'ConfigMap', name: 'giant', line: 1 })]);
   });
 });
