@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The only entry point with I/O. `node render/cli.ts <command> [args]`; each command lives in
-// render/commands/<command>.ts and exports `run(args): Promise<number>` (the exit code).
+// The only entry point with I/O. `node render/cli.ts <command> [args]`; each command is declared
+// (summary, flags) in render/commands/specs.ts and lives in render/commands/<command>.ts, which
+// exports `run(args): Promise<number>` (the exit code).
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,23 +9,37 @@ import { join, relative } from 'node:path';
 import { DataError } from '../environments/schema/check.ts';
 import { lineOfField } from './data-location.ts';
 import { RenderError } from './types.ts';
-import { UsageError } from './commands/args.ts';
-
-const COMMANDS = ['render', 'check', 'validate', 'diff', 'pr-comment', 'migrations', 'promote', 'preview', 'release', 'seal', 'bootstrap', 'images'] as const;
+import { HelpRequested, UsageError, formatHelp } from './commands/args.ts';
+import { COMMANDS, SPECS, commandList, type CommandName } from './commands/specs.ts';
 
 // Module loading (hundreds of small kubernetes-models files) dominates small renders: let V8
 // reuse compiled code across runs (kept in the OS temp dir; safe to delete at any time).
 enableCompileCache?.();
 
+// `npm run validate -- --format json | head -1`: the reader is gone, and so is any reason to go on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h') {
-    process.stdout.write(`usage: node render/cli.ts <${COMMANDS.join('|')}> [options]\n`);
+    (command ? process.stdout : process.stderr).write(commandList());
     return command ? 0 : 2;
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    process.stderr.write(`error: unknown command "${command}" (one of: ${COMMANDS.join(', ')})\n`);
+    process.stderr.write(`error: unknown command "${command}" (one of: ${COMMANDS.join(', ')}; \`node render/cli.ts --help\` describes them)\n`);
     return 2;
+  }
+  const spec = SPECS[command as CommandName];
+  // Answered from the declaration, without loading the command and its models.
+  const end = args.indexOf('--');
+  if ((end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(formatHelp(spec));
+    return 0;
   }
   const mod = (await import(`./commands/${command}.ts`)) as { run(args: string[]): Promise<number> };
   return mod.run(args);
@@ -43,6 +58,9 @@ main(process.argv.slice(2)).then(
     if (e instanceof RenderError) {
       process.stderr.write(`error: ${e.describe()}\n`);
       process.exitCode = 1;
+    } else if (e instanceof HelpRequested) {
+      process.stdout.write(e.text);
+      process.exitCode = 0;
     } else if (e instanceof UsageError) {
       process.stderr.write(`error: ${e.message}\n`);
       process.exitCode = 2;

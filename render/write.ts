@@ -19,6 +19,16 @@ export interface EnvironmentFiles {
 const STAGING = '.staging-';
 const OLD = '.old-';
 
+/** What a write changed, in files below rendered/. */
+export interface WriteStats {
+  /** New or changed files. */
+  written: number;
+  /** Files whose content was already there. */
+  unchanged: number;
+  /** Files removed (gone from an environment, or with a pruned environment). */
+  removed: number;
+}
+
 export interface WriteOptions {
   /** Remove every environment folder not named here (a full render). */
   pruneEnvironments?: ReadonlySet<string>;
@@ -28,10 +38,10 @@ export interface WriteOptions {
   onWait?: LockOptions['onWait'];
 }
 
-export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: WriteOptions = {}): void {
+export function writeRendered(renderedDir: string, envs: EnvironmentFiles[], options: WriteOptions = {}): WriteStats {
   const root = resolve(renderedDir);
   mkdirSync(root, { recursive: true });
-  withLock(root, () => writeLocked(root, envs, options), { timeoutMs: options.lockTimeoutMs, onWait: options.onWait });
+  return withLock(root, () => writeLocked(root, envs, options), { timeoutMs: options.lockTimeoutMs, onWait: options.onWait });
 }
 
 /**
@@ -55,7 +65,8 @@ export function readRendered<T>(renderedDir: string, read: () => T, options: Pic
   }
 }
 
-function writeLocked(root: string, envs: EnvironmentFiles[], options: WriteOptions): void {
+function writeLocked(root: string, envs: EnvironmentFiles[], options: WriteOptions): WriteStats {
+  const stats: WriteStats = { written: 0, unchanged: 0, removed: 0 };
   recoverInterrupted(root);
   const staged: { name: string; dir: string }[] = [];
   let current = '';
@@ -63,6 +74,8 @@ function writeLocked(root: string, envs: EnvironmentFiles[], options: WriteOptio
     for (const env of envs) {
       const target = inside(root, env.name);
       const previous = readTree(target);
+      for (const [path, content] of env.files) stats[previous.get(path) === content ? 'unchanged' : 'written']++;
+      for (const path of previous.keys()) if (!env.files.has(path)) stats.removed++;
       if (sameTree(previous, env.files)) continue;
       current = join(root, `${STAGING}${env.name}-${process.pid}-${randomBytes(4).toString('hex')}`);
       writeTree(current, env.files, target, previous);
@@ -77,10 +90,12 @@ function writeLocked(root: string, envs: EnvironmentFiles[], options: WriteOptio
   if (options.pruneEnvironments) {
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       if (entry.isDirectory() && !entry.name.startsWith('.') && !options.pruneEnvironments.has(entry.name)) {
+        stats.removed += readTree(inside(root, entry.name)).size;
         rmSync(inside(root, entry.name), { recursive: true, force: true });
       }
     }
   }
+  return stats;
 }
 
 function sameTree(a: Map<string, string>, b: Map<string, string>): boolean {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { BootstrapError, SealingKeyError, bootstrap, parseDuration, prerequisites, sealingCertPath } from '../bootstrap/index.ts';
 import { buildEnvironment } from '../build.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT, selectEnvironments } from './common.ts';
 
 export interface BootstrapDeps {
@@ -18,14 +19,7 @@ export interface BootstrapDeps {
 }
 
 export async function run(args: string[], deps: BootstrapDeps = {}): Promise<number> {
-  const { values } = parse('bootstrap', args, {
-    env: { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-    context: { type: 'string' },
-    'sealing-key': { type: 'string' },
-    timeout: { type: 'string', default: '5m' },
-    prerequisites: { type: 'boolean', default: false },
-  });
+  const { values } = parse(SPECS.bootstrap, args);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
   if (!values.env) throw new UsageError('bootstrap: --env <env> is required');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { environments } from '../../environments/index.ts';
 import { readRendered, readTree } from '../write.ts';
 import { parse } from './args.ts';
+import { SPECS } from './specs.ts';
 import { RENDERED_PATH, renderAll, selectEnvironments } from './common.ts';
 
 export interface TreeDifference {
@@ -26,7 +27,7 @@ export function compareTrees(env: string, fresh: Map<string, string>, committed:
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse('check', args, { env: { type: 'string', multiple: true, short: 'e' } });
+  const { values } = parse(SPECS.check, args);
   const envs = selectEnvironments(values.env);
   const { renders, errors } = renderAll(envs, { quiet: true });
   if (errors > 0) {

@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import {
   buildWorkingTree, compareSides, formatJson, formatMarkdown, formatText, loadEnvironmentFacts, loadSerializer, readRenderedAtRef,
   resolveCommit, GITHUB_COMMENT_LIMIT, type DiffReport,
@@ -21,19 +22,7 @@ const APPENDIX_LIMIT = 12_000;
 const STEP_SUMMARY_LIMIT = 1_000_000;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse('diff', args, {
-    base: { type: 'string' },
-    head: { type: 'string' },
-    format: { type: 'string', default: 'text' },
-    output: { type: 'string' },
-    'out-dir': { type: 'string' },
-    'max-chars': { type: 'string' },
-    'full-diff-url': { type: 'string' },
-    'repo-dir': { type: 'string' },
-    'step-summary': { type: 'boolean', default: false },
-    // Markdown sections to add to the comment after the diff (e.g. the migration check's report).
-    append: { type: 'string', multiple: true },
-  });
+  const { values } = parse(SPECS.diff, args);
   if (!values.base) throw new UsageError('diff: --base <git-ref> is required (e.g. --base origin/main or the merge base SHA)');
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`diff: --format must be one of ${FORMATS.join(', ')}`);

@@ -5,11 +5,13 @@ import { appendFileSync } from 'node:fs';
 import { ownedImages } from '../../apps/images.ts';
 import { parseImageTag } from '../delivery/image-release.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 
 export async function run(args: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const [sub, ...rest] = args;
+  const { values, positionals } = parse(SPECS.images, args);
+  const [sub, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`images: unexpected argument "${extra[0]}"`);
   if (sub === 'list') {
-    parse('images list', rest, {});
     for (const i of Object.values(ownedImages)) {
       const buildArgs = Object.entries(i.recipe.buildArgs ?? {}).map(([k, v]) => ` --build-arg ${k}=${v}`).join('');
       out(`${i.repository}\t${i.recipe.dockerfile}${buildArgs}\t${i.source.repository}@${i.source.commit}\t→ ${i.release.app} ${i.release.pin}`);
@@ -17,7 +19,6 @@ export async function run(args: string[], out: (line: string) => void = (l) => p
     return 0;
   }
   if (sub !== 'plan') throw new UsageError('images: expected `list` or `plan --tag images/<name>/v<version>`');
-  const { values } = parse('images plan', rest, { tag: { type: 'string' }, 'github-output': { type: 'string' } });
   if (!values.tag) throw new UsageError('images plan: --tag images/<name>/v<version> is required');
   const release = parseImageTag(values.tag);
   const buildArgs = Object.entries(release.image.recipe.buildArgs ?? {}).map(([k, v]) => `${k}=${v}`);

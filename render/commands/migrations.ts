@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { environments } from '../../environments/index.ts';
 import { MIGRATION_LOCK_TIMEOUT } from '../../apps/kit/migration-job.ts';
 import { checkMigrations } from '../migrations/check.ts';
@@ -18,63 +19,18 @@ import type { CheckInput, CheckReport, Finding, MigrationSource } from '../migra
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_PG_VERSION = 16;
 
-const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
-       npm run migrations -- lock [<app>...]   record the checksums of pinned migrations
-                             in apps/<app>/${LOCK_FILE} (all apps with migrations by default)
-  <app>                      apps/<app>/migrations: checks the migrations after the one the
-                             environment furthest behind (prod) pins, against apps/<app>/queries.sql
-  <file.sql>...              plain SQL files, applied in the order given
-  --base-schema <file.sql>   schema before the migration (files)
-  --given-sql <stmt>         extra prior state, repeatable
-  --previous-queries <file>  statements the running release issues, one per line
-  --pg-version <major>       target PostgreSQL major (default: the app's postgres tag, else ${DEFAULT_PG_VERSION})
-  --lock-timeout <dur>       lock_timeout the runner sets (apps: ${MIGRATION_LOCK_TIMEOUT}, the PreSync Job's; files: none)
-  --since <name|none>        apps: check everything after this migration instead of the prod pin
-  --all                      every app that has apps/<app>/migrations
-  --static                   lint only, no server
-  --format text|json|markdown
-  --output <file>            write the report to a file instead of stdout
-  --exit-zero                report only: exit 0 even when unsafe (the gate runs elsewhere)
-  --changed-since <git-ref>  skip (exit 0) when no apps/*/migrations/ file, apps/*/queries.sql or
-                             apps/*/${LOCK_FILE} changed between <git-ref> and HEAD of the
-                             repository in the current directory; fail when a migration that
-                             existed at <git-ref> was edited or deleted, a lock entry rewritten or
-                             queries.sql deleted; CI's required check runs on every PR this way
-`;
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === '--help' || sub === '-h') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
   if (sub === 'lock') return lock(rest);
-  if (sub !== 'check') throw new UsageError(`migrations: unknown subcommand "${sub ?? ''}" (expected: check, lock)\n${USAGE}`);
-  const { values, positionals } = parse(
-    'migrations check',
-    rest,
-    {
-      'base-schema': { type: 'string' },
-      'given-sql': { type: 'string', multiple: true },
-      'previous-queries': { type: 'string' },
-      'pg-version': { type: 'string' },
-      'lock-timeout': { type: 'string' },
-      since: { type: 'string' },
-      static: { type: 'boolean' },
-      all: { type: 'boolean' },
-      output: { type: 'string' },
-      'exit-zero': { type: 'boolean' },
-      format: { type: 'string' },
-      'changed-since': { type: 'string' },
-    },
-    true,
-  );
+  if (sub !== 'check') throw new UsageError(`migrations: unknown subcommand "${sub ?? ''}" (expected: check, lock); \`npm run migrations -- --help\` shows its options`);
+  const { values, positionals } = parse(SPECS.migrations, rest);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'markdown') {
     throw new UsageError(`migrations check: --format must be text, json or markdown, got "${format}"`);
   }
   const targets: string[] = [...positionals, ...(values.all ? appsWithMigrations() : [])];
-  if (!targets.length) throw new UsageError(`migrations check: name an app or SQL files\n${USAGE}`);
+  if (!targets.length) throw new UsageError('migrations check: name an app or SQL files (`npm run migrations -- --help` shows the options)');
   let pgVersion: number | undefined;
   if (values['pg-version'] !== undefined) {
     pgVersion = Number(values['pg-version']);

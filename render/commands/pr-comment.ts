@@ -5,6 +5,7 @@
 // It only reads the file as text: safe to run in a trusted workflow_run on a fork's artifact.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import {
   GitHubError, assumeLogin, findOpenPullRequest, getPullRequest, gitHubClientFromEnv, parseRepo, upsertStickyComment, type GitHub, type PullRequestRef,
 } from '../github/index.ts';
@@ -22,19 +23,7 @@ export interface PrCommentDeps {
 }
 
 export async function run(args: string[], deps: PrCommentDeps = {}): Promise<number> {
-  const { values } = parse('pr-comment', args, {
-    repo: { type: 'string' },
-    pr: { type: 'string' },
-    'head-owner': { type: 'string' },
-    'head-branch': { type: 'string' },
-    'head-sha': { type: 'string' },
-    file: { type: 'string' },
-    marker: { type: 'string', default: DEFAULT_MARKER },
-    'soft-fail': { type: 'boolean', default: false },
-    'missing-ok': { type: 'boolean', default: false },
-    'run-url': { type: 'string' },
-    as: { type: 'string' },
-  });
+  const { values } = parse(SPECS['pr-comment'], args);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const slug = values.repo ?? process.env.GITHUB_REPOSITORY;
   const repo = slug ? parseRepo(slug) : undefined;

@@ -13,6 +13,7 @@ import { publisherIdentity, updatePreviewsBranch } from '../delivery/previews-br
 import { formatFinding } from '../pipeline.ts';
 import { writeRendered } from '../write.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT, RENDERED_PATH } from './common.ts';
 
 export const PREVIEW_MARKER = 'gitops-preview';
@@ -24,16 +25,7 @@ export interface PreviewDeps {
 }
 
 export async function run(args: string[], deps: PreviewDeps = {}): Promise<number> {
-  const { values } = parse('preview', args, {
-    pr: { type: 'string' },
-    out: { type: 'string' },
-    publish: { type: 'string' },
-    remove: { type: 'boolean', default: false },
-    comment: { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    remote: { type: 'string', default: 'origin' },
-    publisher: { type: 'string' },
-  });
+  const { values } = parse(SPECS.preview, args);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
   const pr = Number(values.pr);

@@ -18,6 +18,7 @@ import { proposeChange, withdrawChange } from '../delivery/propose.ts';
 import { planRevert, previousVersions } from '../delivery/revert.ts';
 import { parseVersions, readVersions, versionsFileName, writeVersions } from '../delivery/versions-file.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT } from './common.ts';
 
 export interface PromoteDeps {
@@ -27,21 +28,9 @@ export interface PromoteDeps {
 }
 
 export async function run(args: string[], deps: PromoteDeps = {}): Promise<number> {
-  const { values, positionals } = parse('promote', args, {
-    from: { type: 'string', default: 'dev' },
-    to: { type: 'string' },
-    'allow-major': { type: 'boolean', default: false },
-    revert: { type: 'boolean', default: false },
-    ref: { type: 'string' },
-    'dry-run': { type: 'boolean', default: false },
-    'open-pr': { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    remote: { type: 'string', default: 'origin' },
-    base: { type: 'string', default: 'main' },
-    // The workflow's free-text input, passed as one quoted argument and split here, so nothing in
-    // it can become an option (`--ref …`) or a shell word.
-    apps: { type: 'string' },
-  }, true);
+  const { values, positionals } = parse(SPECS.promote, args);
+  // The workflow's free-text input, passed as one quoted argument and split here, so nothing in
+  // it can become an option (`--ref …`) or a shell word.
   const selection = [...positionals, ...(values.apps ?? '').split(/\s+/).filter(Boolean)];
   for (const name of selection) if (name.startsWith('-')) throw new UsageError(`promote: "${name}" is not an app, "platform" or "platform/<pin>"`);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));

@@ -15,6 +15,7 @@ import { planRelease } from '../delivery/release.ts';
 import { parseImageTag } from '../delivery/image-release.ts';
 import { readVersions, versionsFileName, writeVersions } from '../delivery/versions-file.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT } from './common.ts';
 
 export interface ReleaseDeps {
@@ -24,18 +25,7 @@ export interface ReleaseDeps {
 }
 
 export async function run(args: string[], deps: ReleaseDeps = {}): Promise<number> {
-  const { values } = parse('release', args, {
-    app: { type: 'string' },
-    version: { type: 'string' },
-    image: { type: 'string' },
-    'image-tag': { type: 'string' },
-    env: { type: 'string', default: 'dev' },
-    'open-pr': { type: 'boolean', default: false },
-    'no-auto-merge': { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    remote: { type: 'string', default: 'origin' },
-    base: { type: 'string', default: 'main' },
-  });
+  const { values } = parse(SPECS.release, args);
   const out = deps.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const repoDir = deps.repoDir ?? REPO_ROOT;
   if (values['image-tag']) {

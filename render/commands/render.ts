@@ -1,21 +1,17 @@
 // npm run render [-- --env dev[,prod]] [--lock-timeout <seconds>]: validate everything first, then replace rendered/<env>/ atomically.
 import { environments } from '../../environments/index.ts';
-import { writeRendered } from '../write.ts';
+import { writeRendered, type WriteStats } from '../write.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { RENDERED_PATH, renderAll, selectEnvironments } from './common.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse('render', args, {
-    env: { type: 'string', multiple: true, short: 'e' },
-    quiet: { type: 'boolean', short: 'q' },
-    // Another render holding rendered/ is waited for this long (seconds), then this one fails.
-    'lock-timeout': { type: 'string', default: '120' },
-  });
+  const { values } = parse(SPECS.render, args);
   const lockTimeout = Number(values['lock-timeout']);
   if (!/^\d+(\.\d+)?$/.test(values['lock-timeout']) || !Number.isFinite(lockTimeout)) {
     throw new UsageError(`render: --lock-timeout takes a number of seconds, not "${values['lock-timeout']}"`);
   }
-  // performance.now() counts from process start: this is Node start-up plus loading every module.
+  // performance.now() counts from process start: the time printed is the whole process's.
   const start = performance.now();
   const envs = selectEnvironments(values.env);
   const { renders, errors } = renderAll(envs, { quiet: values.quiet });
@@ -25,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const all = !values.env || values.env.length === 0;
   const beforeWrite = performance.now();
-  writeRendered(
+  const written = writeRendered(
     RENDERED_PATH,
     renders.map((r) => ({ name: r.env.name, files: r.files })),
     // Only a full render may remove the folders of environments that no longer exist.
@@ -41,6 +37,12 @@ export async function run(args: string[]): Promise<number> {
     const phases = { loadMs: start, buildMs: sum('build'), validateMs: sum('validate'), serializeMs: sum('serialize'), writeMs: performance.now() - beforeWrite };
     process.stderr.write(`GITOPS_RENDER_PHASES ${JSON.stringify({ objects: files, ...phases })}\n`);
   }
-  if (!values.quiet) process.stdout.write(`wrote ${files} files to rendered/ in ${Math.round(performance.now() - start)} ms\n`);
+  if (!values.quiet) process.stdout.write(`${writeSummary(written)} in ${(performance.now() / 1000).toFixed(2)} s\n`);
   return 0;
+}
+
+/** `wrote 3 files (323 unchanged, 1 removed) to rendered/`: what changed on disk, not what was rendered. */
+export function writeSummary(s: WriteStats): string {
+  const extra = [`${s.unchanged} unchanged`, s.removed ? `${s.removed} removed` : ''].filter(Boolean).join(', ');
+  return `wrote ${s.written} file${s.written === 1 ? '' : 's'} (${extra}) to rendered/`;
 }

@@ -18,6 +18,7 @@ import { missingKeys, type SecretInventoryEntry } from '../inventory/index.ts';
 import { mergeSealed, newSealingKeyPair, sealCommand, sealingPublicKey, sealValue, serializeSealed, writeFileAtomic } from '../seal/index.ts';
 import { RenderError } from '../types.ts';
 import { parse, UsageError } from './args.ts';
+import { SPECS } from './specs.ts';
 import { REPO_ROOT, selectEnvironments } from './common.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -38,20 +39,7 @@ interface Value {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse('seal', args, {
-    env: { type: 'string', short: 'e' },
-    namespace: { type: 'string', short: 'n' },
-    name: { type: 'string' },
-    'from-literal': { type: 'string', multiple: true },
-    'from-file': { type: 'string', multiple: true },
-    generate: { type: 'string', multiple: true },
-    scope: { type: 'string' },
-    replace: { type: 'boolean' },
-    copy: { type: 'string', multiple: true },
-    'generate-missing': { type: 'boolean' },
-    list: { type: 'boolean' },
-    'new-key': { type: 'string' },
-  });
+  const { values } = parse(SPECS.seal, args);
   if (!values.env) throw new UsageError('seal: --env is required');
   const env = selectEnvironments([values.env])[0]!;
   if (values['new-key'] !== undefined) return newKey(env, values['new-key']);

@@ -1,14 +1,18 @@
-// npm run validate -- [--kube-version 1.33] [--inventory file] [--format text|json|sarif]
-//                     [--strict-policy] <file|dir>...
-// Validates arbitrary manifests as ONE bundle, the way Argo CD receives an Application's
-// manifests. Exit 0: no error-level finding; 1: at least one; 2: usage or unreadable input.
+// npm run validate -- [options] <file|dir>... (flags: specs.ts). Validates arbitrary manifests
+// the way Argo CD receives an Application's: files under rendered/<env>/ (or a folder named
+// after an environment) form one bundle per environment, the other files one bundle. A subset of
+// files is an open bundle: references to objects not in it are one note, unless --closed (or the
+// bundle is a whole rendered/<env>/ folder, which render checks closed too).
+// Exit 0: no error-level finding; 1: at least one; 2: usage error, or input that is unreadable,
+// binary, not YAML, or holds no manifest at all.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, parse } from './args.ts';
+import { SPECS } from './specs.ts';
 import { hasErrors, validateBundle, type BundleItem, type Finding } from '../validate/index.ts';
-import { lineOf, parseInventory, parseYamlSource, type SourceDocument } from '../validate/yaml-source.ts';
-import { formatJson, formatSarif, formatText, type Format } from '../validate/report.ts';
+import { lineOf, parseInventory, parseYamlSource, type ParsedSource, type SourceDocument } from '../validate/yaml-source.ts';
+import { formatJson, formatSarif, formatText } from '../validate/report.ts';
 import type { KubeObject } from '../types.ts';
 import type { Environment } from '../../environments/types.ts';
 
@@ -17,45 +21,38 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The newest Kubernetes minor whose schemas the installed kubernetes-models carry. */
 export const LATEST_KUBE_VERSION = '1.36';
 
-const USAGE = `usage: npm run validate -- [options] <file|dir>...
-  --kube-version <x.y>   target Kubernetes version (default: the environment's for rendered/<env>/, else ${LATEST_KUBE_VERSION})
-  --inventory <file>     objects that already exist in the cluster (multi-document YAML, YAML/JSON array, or kind: List); repeatable
-  --format <f>           text (default), json or sarif
-  --strict-policy        policy findings are errors (default: the environment's setting for rendered/<env>)
-Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input.`;
-
 const MANIFEST = /\.(ya?ml|json)$/i;
 
+interface Bundle {
+  /** `rendered/dev`, `out/prod`, or '' for the files outside any environment folder. */
+  prefix: string;
+  /** The environment whose settings apply (files under rendered/<env>/ only). */
+  env?: Environment;
+  /** A given path covers the whole environment folder. */
+  whole: boolean;
+  files: string[];
+}
+
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse('validate', args, {
-    'kube-version': { type: 'string' },
-    inventory: { type: 'string', multiple: true },
-    format: { type: 'string', default: 'text' },
-    'strict-policy': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h', default: false },
-  }, true);
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const format = values.format as string;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`validate: --format must be text, json or sarif (got "${format}")`);
-  if (positionals.length === 0) throw new UsageError(`validate: give at least one file or directory\n${USAGE}`);
+  const { values, positionals } = parse(SPECS.validate, args);
+  const format = values.format;
+  if (positionals.length === 0) throw new UsageError('validate: give at least one file or directory (`npm run validate -- --help` shows the options)');
   const explicitVersion = values['kube-version'];
   if (explicitVersion !== undefined && !/^\d+\.\d+$/.test(explicitVersion)) {
     throw new UsageError(`validate: --kube-version must look like 1.33 (got "${explicitVersion}")`);
   }
 
-  const files = positionals.flatMap((p) => manifestFiles(p));
-  const items: BundleItem[] = [];
-  const documents = new Map<BundleItem, SourceDocument>();
-  const yamlFindings: Finding[] = [];
-  for (const file of files) {
-    const parsed = parseYamlSource(readText(file), displayPath(file));
-    items.push(...parsed.items);
-    yamlFindings.push(...parsed.findings);
-    for (const d of parsed.documents) documents.set(d.item, d);
+  const files = [...new Set(positionals.flatMap((p) => manifestFiles(p)))];
+  if (files.length === 0) throw new UsageError(`validate: no manifests (.yaml, .yml or .json files) in ${positionals.join(', ')}`);
+  const parsed = new Map<string, ParsedSource>();
+  for (const file of files) parsed.set(file, readManifest(file));
+  // A document too large to parse is an object all the same (reported schema/too-large).
+  const objects = [...parsed.values()].reduce((n, p) => n + p.items.length + p.findings.filter((f) => f.rule === 'schema/too-large').length, 0);
+  if (objects === 0) {
+    const what = files.length === 1 ? `${displayPath(files[0]!)}: the file is empty` : `the ${files.length} files: they are empty`;
+    throw new UsageError(`validate: no Kubernetes object in ${what} (only comments, blank lines or empty documents)`);
   }
+
   const inventory: KubeObject[] = [];
   for (const file of values.inventory ?? []) {
     try {
@@ -65,35 +62,50 @@ export async function run(args: string[]): Promise<number> {
       throw new UsageError(`validate: inventory ${(e as Error).message}`);
     }
   }
-  // A bundle that is one environment's rendered output is checked exactly as `render` checks it:
-  // that environment's Kubernetes version, policy strictness, and what its cluster already has.
-  const env = await environmentOf(files);
-  const kubeVersion = explicitVersion ?? env?.cluster.kubernetesVersion ?? LATEST_KUBE_VERSION;
-  if (env) inventory.push(...(await environmentInventory(env)));
 
-  const findings = validateBundle(items, {
-    kubeVersion,
-    inventory,
-    strictPolicy: values['strict-policy'] || env?.strictPolicy,
-    ...(env ? { repoURL: env.gitops.repoURL, repoPaths: renderedFolders(env.name) } : {}),
-  });
-  const itemsByLocation = new Map<string, SourceDocument>();
-  for (const [item, d] of documents) itemsByLocation.set(`${item.file}:${item.line}`, d);
-  for (const f of findings) {
-    const d = itemsByLocation.get(`${f.file}:${f.line}`);
-    if (d && f.path) f.line = lineOf(d, f.path) ?? f.line;
+  const bundles = await bundlesOf(files, positionals);
+  const all: Finding[] = [];
+  for (const p of parsed.values()) all.push(...p.findings);
+  for (const bundle of bundles) {
+    const items: BundleItem[] = [];
+    const documents = new Map<string, SourceDocument>();
+    for (const file of bundle.files) {
+      const p = parsed.get(file)!;
+      items.push(...p.items);
+      for (const d of p.documents) documents.set(`${d.item.file}:${d.item.line}`, d);
+    }
+    // A bundle that is one environment's rendered output is checked as `render` checks it: that
+    // environment's Kubernetes version, policy strictness, and what its cluster already has.
+    const env = bundle.env;
+    const findings = validateBundle(items, {
+      kubeVersion: explicitVersion ?? env?.cluster.kubernetesVersion ?? LATEST_KUBE_VERSION,
+      inventory: env ? [...inventory, ...(await environmentInventory(env))] : inventory,
+      strictPolicy: values['strict-policy'] || env?.strictPolicy,
+      closed: Boolean(values.closed) || (bundle.whole && env !== undefined),
+      ...(bundles.length > 1 ? { label: bundle.prefix || '(files outside environment folders)' } : {}),
+      ...(env ? { repoURL: env.gitops.repoURL, repoPaths: renderedFolders(env.name) } : {}),
+    });
+    for (const f of findings) {
+      const d = documents.get(`${f.file}:${f.line}`);
+      if (d && f.path) f.line = lineOf(d, f.path) ?? f.line;
+    }
+    all.push(...findings);
   }
+
   const fileOrder = new Map(files.map((f, i) => [displayPath(f), i]));
-  const all = [...yamlFindings, ...findings].sort(
+  all.sort(
     (a, b) =>
-      (fileOrder.get(a.file ?? '') ?? 0) - (fileOrder.get(b.file ?? '') ?? 0) ||
+      (fileOrder.get(a.file ?? '') ?? files.length) - (fileOrder.get(b.file ?? '') ?? files.length) ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
 
   if (format === 'json') process.stdout.write(formatJson(all));
   else if (format === 'sarif') process.stdout.write(formatSarif(all, '0.1.0'));
-  else process.stdout.write(formatText(all, { objects: items.length, files: files.length }, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR));
+  else {
+    const summary = { objects, files: files.length, bundles: bundles.map((b) => b.prefix || 'other files') };
+    process.stdout.write(formatText(all, summary, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR));
+  }
   return hasErrors(all) ? 1 : 0;
 }
 
@@ -103,6 +115,34 @@ function readText(file: string): string {
   } catch (e) {
     throw new UsageError(`validate: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A manifest file, parsed; input that is not YAML text at all is a usage error (exit 2). */
+function readManifest(file: string): ParsedSource {
+  const shown = displayPath(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`validate: cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let text: string;
+  try {
+    if (bytes.includes(0)) throw new Error('NUL byte');
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new UsageError(`validate: ${shown} is a binary file (NUL bytes or invalid UTF-8), not YAML`);
+  }
+  const parsed = parseYamlSource(text.replace(/^\uFEFF/, ''), shown);
+  if (parsed.items.length === 0) {
+    const syntax = parsed.findings.find((f) => f.rule === 'yaml/syntax');
+    if (syntax) throw new UsageError(`validate: ${shown} is not YAML: ${syntax.line ? `line ${syntax.line}: ` : ''}${syntax.message}`);
+  } else if (parsed.items.every((i) => i.object === null || typeof i.object !== 'object')) {
+    throw new UsageError(`validate: ${shown} is not a YAML manifest: plain text, no mapping with apiVersion and kind`);
+  }
+  return parsed;
 }
 
 function manifestFiles(path: string): string[] {
@@ -127,22 +167,49 @@ function manifestFiles(path: string): string[] {
   return out;
 }
 
+/**
+ * Files grouped by environment folder: `rendered/<x>/` (and `rendered/previews/<pr>/`), or any
+ * folder named after an environment. An environment's settings apply under rendered/ only.
+ */
+async function bundlesOf(files: string[], given: string[]): Promise<Bundle[]> {
+  const { environments } = await import('../../environments/index.ts');
+  const names = new Set(environments.map((e) => e.name));
+  const roots = given.map((p) => absolute(p));
+  const byFolder = new Map<string, Bundle>();
+  for (const file of files) {
+    const segments = absolute(file).split('/');
+    let cut = -1;
+    let env: Environment | undefined;
+    const r = segments.lastIndexOf('rendered', segments.length - 3);
+    if (r >= 0) {
+      cut = segments[r + 1] === 'previews' && segments.length > r + 3 ? r + 3 : r + 2;
+      env = environments.find((e) => e.name === segments[r + 1]);
+    } else {
+      // Only below a folder given on the command line: /home/dev/… is nobody's environment.
+      const root = roots.filter((x) => absolute(file).startsWith(`${x}/`)).sort((a, b) => b.length - a.length)[0];
+      const from = root ? root.split('/').length : segments.length;
+      const i = segments.slice(0, -1).findLastIndex((s, k) => k >= from && names.has(s));
+      if (i >= 0) cut = i + 1;
+    }
+    const folder = cut < 0 ? '' : segments.slice(0, cut).join('/');
+    let bundle = byFolder.get(folder);
+    if (!bundle) {
+      const whole = folder !== '' && roots.some((root) => folder === root || folder.startsWith(`${root}/`));
+      bundle = { prefix: folder === '' ? '' : displayPath(folder), env, whole, files: [] };
+      byFolder.set(folder, bundle);
+    }
+    bundle.files.push(file);
+  }
+  return [...byFolder.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+}
+
+function absolute(path: string): string {
+  return resolve(path).split(sep).join('/');
+}
+
 function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return (rel.startsWith('..') ? file : rel).split(sep).join('/');
-}
-
-/** The environment whose rendered/<env>/ holds every file, if they all come from one. */
-async function environmentOf(files: string[]): Promise<Environment | undefined> {
-  const envs = new Set<string>();
-  for (const f of files) {
-    const m = /(?:^|\/)rendered\/([^/]+)\//.exec(displayPath(f));
-    if (!m) return undefined;
-    envs.add(m[1]!);
-  }
-  if (envs.size !== 1) return undefined;
-  const { environments } = await import('../../environments/index.ts');
-  return environments.find((e) => e.name === [...envs][0]);
 }
 
 /** The cluster's own objects and what the environment's components create at runtime. */

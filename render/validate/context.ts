@@ -8,6 +8,8 @@ import { parseOptOuts } from './opt-out.ts';
 export class Context {
   readonly options: ValidateOptions;
   readonly findings: Finding[] = [];
+  /** Objects referenced but absent from an open bundle, with how many references name each. */
+  readonly outside = new Map<string, number>();
   private readonly optOuts = new Map<BundleItem, ReadonlySet<string>>();
 
   constructor(options: ValidateOptions) {
@@ -19,6 +21,17 @@ export class Context {
     const { rules, problems } = parseOptOuts(item.object);
     if (rules.size) this.optOuts.set(item, rules);
     for (const p of problems) this.report(item, 'policy/opt-out', p.path, p.message);
+  }
+
+  /**
+   * A reference to something neither the bundle nor the inventory holds. In a closed bundle (what
+   * render and check validate: a whole environment) it is the rule's finding; in an open one (a
+   * few files given to `npm run validate`) the object may well live in files not given, so it
+   * only counts towards the one `ref/outside-bundle` note.
+   */
+  missing(item: BundleItem, rule: string, path: string, message: string, target: string): void {
+    if (this.options.closed === false) this.outside.set(target, (this.outside.get(target) ?? 0) + 1);
+    else this.report(item, rule, path, message);
   }
 
   report(item: BundleItem, rule: string, path: string, message: string): void {

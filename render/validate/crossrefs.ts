@@ -64,6 +64,16 @@ function where(e: Entry): string {
   return 'the bundle';
 }
 
+/** `namespace/name`, or `name` for cluster-scoped objects. */
+function qualified(ns: string, name: string): string {
+  return ns === '' ? name : `${ns}/${name}`;
+}
+
+function podsMatching(ns: string, selector: unknown): string {
+  const labels = isObject(selector) && isObject(selector.matchLabels) ? selector.matchLabels : selector;
+  return `pods with ${JSON.stringify(labels)}${ns === '' ? '' : ` in ${ns}`}`;
+}
+
 function inNs(ns: string): string {
   return ns === '' ? 'in the bundle' : `in namespace "${ns}"`;
 }
@@ -84,6 +94,11 @@ class Refs {
 
   private report(rule: string, path: string, message: string): void {
     this.ctx.report(this.item, rule, path, message);
+  }
+
+  /** Nothing in the bundle or inventory is `target`: an error in a closed bundle, a note otherwise. */
+  private missing(rule: string, path: string, message: string, target: string): void {
+    this.ctx.missing(this.item, rule, path, message, target);
   }
 
   podSpec(spec: JsonObject, specPath: string): void {
@@ -130,8 +145,8 @@ class Refs {
     });
     const sa = asString(spec.serviceAccountName) ?? asString(spec.serviceAccount);
     if (sa !== undefined && sa !== '' && sa !== 'default' && this.idx.get('', 'ServiceAccount', this.ns, sa).length === 0) {
-      this.report('ref/service-account', `${specPath}.${spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'}`,
-        `ServiceAccount "${sa}" not found ${inNs(this.ns)} (add it to the bundle, or to the inventory if something else creates it)`);
+      this.missing('ref/service-account', `${specPath}.${spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'}`,
+        `ServiceAccount "${sa}" not found ${inNs(this.ns)} (add it to the bundle, or to the inventory if something else creates it)`, `ServiceAccount ${qualified(this.ns, sa)}`);
     }
   }
 
@@ -161,7 +176,7 @@ class Refs {
 
   private resolve(rule: string, kind: string, name: string, key: unknown, keys: Keys | undefined, path: string, also: string): void {
     if (keys === undefined) {
-      this.report(rule, path, `${kind} "${name}" not found ${inNs(this.ns)}${also} (not in the inventory either; mark the reference optional: true if it may be absent)`);
+      this.missing(rule, path, `${kind} "${name}" not found ${inNs(this.ns)}${also} (not in the inventory either; mark the reference optional: true if it may be absent)`, `${kind} ${qualified(this.ns, name)}`);
     } else if (typeof key === 'string' && keys !== null && !keys.has(key)) {
       this.report(rule, path, `${kind} "${name}" has no key "${key}" (keys: ${[...keys].join(', ') || 'none'})`);
     }
@@ -173,8 +188,9 @@ class Refs {
     if (!selector || Object.keys(selector).length === 0) return;
     const selected = this.idx.podCandidates(this.ns, selector).filter((p) => selectsMap(selector, p.labels));
     if (selected.length === 0) {
-      this.report('ref/service-selector', 'spec.selector',
-        `selector ${JSON.stringify(selector)} matches no pod template ${inNs(this.ns)}: the Service would have no endpoints`);
+      this.missing('ref/service-selector', 'spec.selector',
+        `selector ${JSON.stringify(selector)} matches no pod template ${inNs(this.ns)}: the Service would have no endpoints`, podsMatching(this.ns, selector));
+      return;
     }
     checkTargetPorts((rule, path, message) => this.report(rule, path, message), spec, selected);
   }
@@ -184,7 +200,7 @@ class Refs {
     if (typeof name !== 'string') return;
     const services = this.idx.get('', 'Service', namespace, name);
     if (services.length === 0) {
-      this.report('ref/ingress-backend', path, `Service "${name}" not found ${inNs(namespace)}`);
+      this.missing('ref/ingress-backend', path, `Service "${name}" not found ${inNs(namespace)}`, `Service ${qualified(namespace, name)}`);
       return;
     }
     if (port === undefined || port === null) return;
@@ -199,7 +215,7 @@ class Refs {
   ingress(spec: JsonObject): void {
     const cls = asString(spec.ingressClassName);
     if (cls !== undefined && this.idx.get('networking.k8s.io', 'IngressClass', '', cls).length === 0) {
-      this.report('ref/ingress-class', 'spec.ingressClassName', `IngressClass "${cls}" not found (add it to the inventory if the platform provides it)`);
+      this.missing('ref/ingress-class', 'spec.ingressClassName', `IngressClass "${cls}" not found (add it to the inventory if the platform provides it)`, `IngressClass ${cls}`);
     }
     const backend = (b: unknown, path: string): void => {
       const be = asObject(b);
@@ -238,7 +254,7 @@ class Refs {
         const ns = asString(svc.namespace) ?? this.ns;
         if (svc.kind === 'TraefikService') {
           if (this.idx.get('traefik.io', 'TraefikService', ns, svc.name).length === 0) {
-            this.report('ref/ingress-backend', `${sp}.name`, `TraefikService "${svc.name}" not found ${inNs(ns)}`);
+            this.missing('ref/ingress-backend', `${sp}.name`, `TraefikService "${svc.name}" not found ${inNs(ns)}`, `TraefikService ${qualified(ns, svc.name)}`);
           }
           return;
         }
@@ -249,7 +265,7 @@ class Refs {
         if (!mw || typeof mw.name !== 'string' || mw.name.includes('@')) return;
         const ns = asString(mw.namespace) ?? this.ns;
         if (this.idx.get('traefik.io', middlewareKind, ns, mw.name).length === 0) {
-          this.report('ref/middleware', `${index(`${rp}.middlewares`, j)}.name`, `${middlewareKind} "${mw.name}" not found ${inNs(ns)}`);
+          this.missing('ref/middleware', `${index(`${rp}.middlewares`, j)}.name`, `${middlewareKind} "${mw.name}" not found ${inNs(ns)}`, `${middlewareKind} ${qualified(ns, mw.name)}`);
         }
       });
     });
@@ -262,11 +278,11 @@ class Refs {
     if (cls === '') return; // static binding to a pre-made PersistentVolume
     if (typeof cls === 'string') {
       if (this.idx.get('storage.k8s.io', 'StorageClass', '', cls).length === 0) {
-        this.report('ref/storage-class', `${path}.storageClassName`, `StorageClass "${cls}" not found (add it to the inventory if the platform provides it)`);
+        this.missing('ref/storage-class', `${path}.storageClassName`, `StorageClass "${cls}" not found (add it to the inventory if the platform provides it)`, `StorageClass ${cls}`);
       }
     } else if (spec.volumeName === undefined && !this.idx.hasDefaultStorageClass) {
-      this.report('ref/storage-class', `${path}.storageClassName`,
-        'no storageClassName and no default StorageClass (annotation storageclass.kubernetes.io/is-default-class: "true") is known: the claim would stay Pending');
+      this.missing('ref/storage-class', `${path}.storageClassName`,
+        'no storageClassName and no default StorageClass (annotation storageclass.kubernetes.io/is-default-class: "true") is known: the claim would stay Pending', 'a default StorageClass');
     }
   }
 
@@ -278,7 +294,7 @@ class Refs {
     const apiVersion = asString(ref.apiVersion);
     const found = apiVersion !== undefined ? this.idx.get(apiGroup(apiVersion), kind, this.ns, name) : this.idx.getByKind(kind, this.ns, name);
     if (found.length === 0) {
-      this.report('ref/scale-target', 'spec.scaleTargetRef', `${apiVersion ?? ''} ${kind} "${name}" not found ${inNs(this.ns)}`.trim());
+      this.missing('ref/scale-target', 'spec.scaleTargetRef', `${apiVersion ?? ''} ${kind} "${name}" not found ${inNs(this.ns)}`.trim(), `${kind} ${qualified(this.ns, name)}`);
     }
   }
 
@@ -289,14 +305,14 @@ class Refs {
     // policy/v1: an empty selector selects every pod; policy/v1beta1: none.
     const empty = isEmptySelector(selector);
     const hit = empty ? apiVersion === 'policy/v1' && pods.length > 0 : this.idx.podCandidates(this.ns, asStringMap(selector.matchLabels)).some((p) => selects(selector, p.labels));
-    if (!hit) this.report('ref/pdb-selector', 'spec.selector', `selects no pod template ${inNs(this.ns)}: the budget protects nothing`);
+    if (!hit) this.missing('ref/pdb-selector', 'spec.selector', `selects no pod template ${inNs(this.ns)}: the budget protects nothing`, podsMatching(this.ns, selector));
   }
 
   networkPolicy(spec: JsonObject): void {
     const selector = spec.podSelector;
     if (!isObject(selector) || isEmptySelector(selector)) return;
     if (!this.idx.podCandidates(this.ns, asStringMap(selector.matchLabels)).some((p) => selects(selector, p.labels))) {
-      this.report('ref/networkpolicy-selector', 'spec.podSelector', `selects no pod template ${inNs(this.ns)}: the policy applies to nothing`);
+      this.missing('ref/networkpolicy-selector', 'spec.podSelector', `selects no pod template ${inNs(this.ns)}: the policy applies to nothing`, podsMatching(this.ns, selector));
     }
   }
 

@@ -13,8 +13,11 @@ import { checkCrossRefs } from './crossrefs.ts';
 import { checkPolicy } from './policy.ts';
 import { checkProviders } from './providers.ts';
 import { isObject } from './json.ts';
+import { checkSize } from './size.ts';
+import { apiGroup } from '../scope.ts';
 
-export type Severity = 'error' | 'warning';
+/** A note tells what was not checked; it never fails a run. */
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Finding {
   /** Stable rule ID, e.g. `schema/unknown-field`. */
@@ -40,6 +43,8 @@ export interface BundleItem {
   line?: number;
   env?: string;
   component?: string;
+  /** Length of the object's YAML text, when it has one: big objects are measured as JSON. */
+  sourceBytes?: number;
 }
 
 export interface ValidateOptions {
@@ -57,6 +62,14 @@ export interface ValidateOptions {
    * non-chart source with a path is checked.
    */
   repoURL?: string;
+  /**
+   * The bundle is everything there is (with the inventory): a reference to an absent object is
+   * an error. Default true. `false` (a subset of files): such references become one
+   * `ref/outside-bundle` note.
+   */
+  closed?: boolean;
+  /** Names the bundle in the outside-bundle note when several are validated in one run. */
+  label?: string;
 }
 
 export function validateBundle(items: BundleItem[], options: ValidateOptions): Finding[] {
@@ -70,6 +83,7 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
       continue;
     }
     ctx.prepare(item);
+    checkSize(ctx, item, o, o.kind, apiGroup(o.apiVersion));
     checkApiVersion(ctx, item, o.apiVersion, o.kind);
     checkSchema(ctx, item, o.apiVersion, o.kind, crdKinds);
     checkServerSide(ctx, item, o, o.kind);
@@ -77,7 +91,24 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
   }
   checkCrossRefs(ctx, items, new BundleIndex(items, inventory));
   checkProviders(ctx, items, inventory);
+  if (ctx.outside.size) ctx.findings.push(outsideNote(ctx.outside, options.label));
   return ctx.findings;
+}
+
+/** Objects named in the outside-bundle note; the rest are counted. */
+const OUTSIDE_SHOWN = 8;
+
+function outsideNote(outside: ReadonlyMap<string, number>, label: string | undefined): Finding {
+  const refs = [...outside.values()].reduce((a, b) => a + b, 0);
+  const names = [...outside].slice(0, OUTSIDE_SHOWN).map(([t, n]) => (n > 1 ? `${t} (${n}×)` : t));
+  if (outside.size > OUTSIDE_SHOWN) names.push(`${outside.size - OUTSIDE_SHOWN} more`);
+  return {
+    rule: 'ref/outside-bundle',
+    severity: 'note',
+    path: '',
+    message: `not checked: outside the bundle${label ? ` ${label}` : ''}: ${refs} reference${refs === 1 ? '' : 's'} to ${outside.size} object${outside.size === 1 ? '' : 's'} not in the given files — ${names.join(', ')}. ` +
+      'Validate the folder that holds them too, list them with --inventory, or pass --closed to report each as an error.',
+  };
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

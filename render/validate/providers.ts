@@ -57,12 +57,15 @@ export function checkProviders(ctx: Context, items: readonly BundleItem[], inven
     if (o.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') {
       for (const need of metricsNeeds(o)) {
         if (servedGroups.has(need.group)) continue;
-        ctx.report(item, 'ref/metrics-api', need.path,
-          `scales on ${need.what} but no APIService serves ${need.group} in the bundle or inventory: the HPA would never scale (install ${PROVIDERS[need.group]}, or list its APIService in the inventory)`);
+        // On a subset of the files the provider may live in files not given: one note, not an error.
+        ctx.missing(item, 'ref/metrics-api', need.path,
+          `scales on ${need.what} but no APIService serves ${need.group} in the bundle or inventory: the HPA would never scale (install ${PROVIDERS[need.group]}, or list its APIService in the inventory)`,
+          `APIService for ${need.group}`);
       }
     } else if (o.kind === 'NetworkPolicy' && group === 'networking.k8s.io' && enforcer === undefined) {
-      ctx.report(item, 'policy/network-policy-enforced', '',
-        'nothing in the cluster enforces NetworkPolicies (no kube-network-policies, Calico, Cilium, kube-router, Antrea or Weave agent in the bundle or inventory; flannel alone ignores them): this policy is inert');
+      ctx.missing(item, 'policy/network-policy-enforced', '',
+        'nothing in the cluster enforces NetworkPolicies (no kube-network-policies, Calico, Cilium, kube-router, Antrea or Weave agent in the bundle or inventory; flannel alone ignores them): this policy is inert',
+        'a NetworkPolicy enforcer (CNI DaemonSet)');
     }
   }
 }

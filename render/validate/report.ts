@@ -29,13 +29,18 @@ export function formatJson(findings: readonly Finding[]): string {
 export interface TextSummary {
   objects: number;
   files: number;
+  /** Bundle names, when the input held several (rendered/dev, rendered/prod). */
+  bundles?: readonly string[];
 }
+
+const SEVERITY_LABEL = { error: 'error  ', warning: 'warning', note: 'note   ' } as const;
+const SEVERITY_COLOUR = { error: '31', warning: '33', note: '36' } as const;
 
 export function formatText(findings: readonly Finding[], summary: TextSummary, colour: boolean): string {
   const paint = (code: string, s: string) => (colour ? `\u001b[${code}m${s}\u001b[0m` : s);
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
-    const key = f.file ?? (f.env ? `${f.env}/${f.component ?? ''}` : '<bundle>');
+    const key = f.file ?? (f.env ? `${f.env}/${f.component ?? ''}` : '(bundle)');
     const list = byFile.get(key);
     if (list) list.push(f);
     else byFile.set(key, [f]);
@@ -44,17 +49,20 @@ export function formatText(findings: readonly Finding[], summary: TextSummary, c
   for (const [file, list] of byFile) {
     out.push(paint('4', file));
     for (const f of list) {
-      const sev = f.severity === 'error' ? paint('31', 'error  ') : paint('33', 'warning');
+      const sev = paint(SEVERITY_COLOUR[f.severity], SEVERITY_LABEL[f.severity]);
       const where = [objectLabel(f), f.path].filter(Boolean).join(' ');
       out.push(`  ${String(f.line ?? '').padStart(5)}  ${sev}  ${where ? `${where}: ` : ''}${f.message}  ${paint('2', f.rule)}`);
     }
     out.push('');
   }
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.length - errors;
-  const scope = `${summary.objects} object${summary.objects === 1 ? '' : 's'} in ${summary.files} file${summary.files === 1 ? '' : 's'}`;
-  if (findings.length === 0) out.push(paint('32', `✔ ${scope}: no findings`));
-  else out.push(paint(errors ? '31' : '33', `✖ ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${scope})`));
+  const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
+  const [errors, warnings, notes] = [count('error'), count('warning'), count('note')];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const bundles = summary.bundles && summary.bundles.length > 1 ? ` as ${summary.bundles.length} bundles: ${summary.bundles.join(', ')}` : '';
+  const scope = `${plural(summary.objects, 'object')} in ${plural(summary.files, 'file')}${bundles}`;
+  const noted = notes ? `, ${plural(notes, 'note')}` : '';
+  if (errors + warnings === 0) out.push(paint('32', `✔ ${scope}: ${notes ? `no errors or warnings${noted}` : 'no findings'}`));
+  else out.push(paint(errors ? '31' : '33', `✖ ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${noted} (${scope})`));
   return `${out.join('\n')}\n`;
 }
 

@@ -42,6 +42,7 @@ export const RULES: readonly Rule[] = [
   rule('schema/restart-policy', 'error', 'A pod template restartPolicy its workload kind does not allow (Jobs: Never/OnFailure, set; controllers: Always).'),
   rule('schema/cron-schedule', 'error', 'A CronJob schedule the API server cannot parse (5 cron fields or a descriptor, no TZ=).'),
   rule('schema/time-zone', 'error', 'A CronJob timeZone that is not an IANA time zone name.'),
+  rule('schema/too-large', 'error', 'An object larger than the cluster stores: ConfigMap/Secret data over 1 MiB, or over 1.5 MiB of JSON.'),
   rule('schema/host', 'error', 'An Ingress host / TLS host or IngressRoute Host() matcher that is not a lower-case DNS name.'),
 
   rule('api/removed', 'error', 'The apiVersion/kind is removed in the target Kubernetes version.'),
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   rule('ref/metrics-api', 'error', 'An HPA scales on metrics whose API (metrics.k8s.io for CPU/memory) no APIService serves.'),
   rule('ref/pdb-selector', 'error', 'A PodDisruptionBudget selects no pod template in its namespace.'),
   rule('ref/networkpolicy-selector', 'warning', 'A NetworkPolicy podSelector selects no pod template in its namespace.'),
+  rule('ref/outside-bundle', 'note', 'References to objects outside the given files were not checked (validate a subset without --closed).'),
   rule('ref/argocd-path', 'error', 'An Argo CD Application points at a repository path that does not exist.'),
 
   rule('policy/image-tag', 'warning', 'An image is untagged or `:latest` (pin a tag or a digest).'),

@@ -44,6 +44,14 @@ export function validateStrict(check: SchemaCheck, data: unknown): StrictResult 
   const shape = shapes.get(check);
   if (shape && isObject(data) && covered(data, shape)) return { errors: check(data), unknown: [] };
   if (!isObject(data)) return { errors: check(data), unknown: [] };
+  // A big object (a ConfigMap with 100,000 keys) is learned from a skeleton holding the first
+  // few entries of each map and list: if the skeleton is valid and the learned shape covers the
+  // whole object, the object needs only the plain validator. Anything else takes the Proxy run.
+  const skeleton = skeletonOf(data);
+  if (skeleton !== data && learnFrom(check, skeleton, shape)) {
+    const learned = shapes.get(check)!;
+    if (covered(data, learned)) return { errors: check(data), unknown: [] };
+  }
   const reads = newReads();
   const errors = check(track(data, reads));
   const unknown: UnknownField[] = [];
@@ -57,6 +65,49 @@ export function validateStrict(check: SchemaCheck, data: unknown): StrictResult 
     learn(data, reads, root);
   }
   return { errors, unknown };
+}
+
+/** Proxy-validates `data`; true (and the shape learned) when it is error-free and has no unknown field. */
+function learnFrom(check: SchemaCheck, data: object, shape: Shape | undefined): boolean {
+  const reads = newReads();
+  if (check(track(data, reads)) !== null) return false;
+  const unknown: UnknownField[] = [];
+  collectUnknown(data, reads, '', unknown);
+  if (unknown.length) return false;
+  let root = shape;
+  if (!root) {
+    root = newShape();
+    shapes.set(check, root);
+  }
+  learn(data, reads, root);
+  return true;
+}
+
+/** Entries kept per map or list in a skeleton: enough to meet every shape a schema repeats. */
+const SKELETON_ENTRIES = 64;
+
+/** `data` with every map and list cut to its first entries; `data` itself when nothing was cut. */
+function skeletonOf<T>(data: T): T {
+  if (Array.isArray(data)) {
+    let cut = data.length > SKELETON_ENTRIES;
+    const out = (cut ? data.slice(0, SKELETON_ENTRIES) : data).map((v: unknown) => {
+      const s = skeletonOf(v);
+      if (s !== v) cut = true;
+      return s;
+    });
+    return (cut ? out : data) as T;
+  }
+  if (!isObject(data)) return data;
+  const keys = Object.keys(data);
+  let cut = keys.length > SKELETON_ENTRIES;
+  const out: Record<string, unknown> = {};
+  for (const key of cut ? keys.slice(0, SKELETON_ENTRIES) : keys) {
+    const v = data[key];
+    const s = skeletonOf(v);
+    if (s !== v) cut = true;
+    out[key] = s;
+  }
+  return (cut ? out : data) as T;
 }
 
 function newReads(): Reads {
@@ -73,7 +124,8 @@ function track(target: object, reads: Reads): object {
     get(t, key) {
       const value: unknown = Reflect.get(t, key);
       if (typeof key !== 'string') return value;
-      if (!isArray) reads.read.add(key);
+      // Every key of an enumerated map is known: recording each read would only cost time.
+      if (!isArray && !reads.enumerated) reads.read.add(key);
       if (value === null || typeof value !== 'object') return value;
       let child = reads.children.get(key);
       if (!child || child.target !== value) {

@@ -165,8 +165,8 @@ describe('npm run render twice at once', () => {
       const a = start([join(box.dir, 'render/cli.ts'), 'render', '--quiet'], box.dir);
       const b = start([join(box.dir, 'render/cli.ts'), 'render', '--quiet'], box.dir);
       const [ra, rb] = await Promise.all([a.done, b.done]);
-      expect(ra.stderr.replace(/^rendered\/ is locked by .*; waiting up to .*\n/m, ''), ra.stderr).toBe('');
-      expect(rb.stderr.replace(/^rendered\/ is locked by .*; waiting up to .*\n/m, ''), rb.stderr).toBe('');
+      expect(withoutWarnings(ra.stderr).replace(/^rendered\/ is locked by .*; waiting up to .*\n/m, ''), ra.stderr).toBe('');
+      expect(withoutWarnings(rb.stderr).replace(/^rendered\/ is locked by .*; waiting up to .*\n/m, ''), rb.stderr).toBe('');
       expect([ra.code, rb.code]).toEqual([0, 0]);
       expect(readdirSync(rendered).sort()).toEqual(['dev', 'prod']);
       expect(treeHash(rendered)).toBe(expected);
@@ -197,7 +197,7 @@ describe('npm run render twice at once', () => {
     const r = box.run('render', '--env', 'dev', '--quiet', '--lock-timeout', '0');
     rmSync(join(rendered, '.lock'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid} on ${hostname()}, since ${started}); gave up after 0 s (if no such process runs, delete rendered/.lock)\n`);
+    expect(withoutWarnings(r.stderr)).toBe(`error: rendered/ is locked by \`node render/cli.ts render\` (pid ${process.pid} on ${hostname()}, since ${started}); gave up after 0 s (if no such process runs, delete rendered/.lock)\n`);
     expect(existsSync(join(rendered, 'dev'))).toBe(false);
   }, 120_000);
 
@@ -208,7 +208,7 @@ describe('npm run render twice at once', () => {
     // This process runs, but it started long after 2020: the holder that wrote this lock is gone.
     writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: '2020-01-01T00:00:00.000Z', command: 'node render/cli.ts render' })}\n`);
     const r = box.run('render', '--env', 'dev', '--quiet', '--lock-timeout', '0');
-    expect(r.stderr).toBe('');
+    expect(withoutWarnings(r.stderr)).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(rendered).sort()).toEqual(['dev', 'prod']);
   }, 120_000);
@@ -222,3 +222,8 @@ describe('.gitignore', () => {
     expect(r.stdout.trim().split('\n')).toEqual(ignored);
   });
 });
+
+/** Renders print the environments' warnings (a feature Secret the operator has not sealed yet): not what these tests look at. */
+function withoutWarnings(stderr: string): string {
+  return stderr.replace(/^warning: .*\n/gm, '');
+}

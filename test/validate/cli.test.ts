@@ -84,8 +84,11 @@ describe('npm run validate', () => {
   });
 
   it('resolves references through the inventory (a YAML List or a JSON array)', () => {
-    expect(run(['bad', '--format', 'json'], dir).stdout).toContain('ref/storage-class');
-    expect(run(['bad', '--format', 'json', '--inventory', 'inventory.json'], dir).stdout).not.toContain('ref/storage-class');
+    expect(run(['bad', '--format', 'json', '--closed'], dir).stdout).toContain('ref/storage-class');
+    expect(run(['bad', '--format', 'json'], dir).stdout).toMatch(/ref\/outside-bundle[\s\S]*StorageClass nfs-client/);
+    const resolved = run(['bad', '--format', 'json', '--closed', '--inventory', 'inventory.json'], dir).stdout;
+    expect(resolved).not.toContain('ref/storage-class');
+    expect(resolved).not.toContain('ref/outside-bundle');
   });
 
   it('--format json prints an array of findings with the documented fields', () => {

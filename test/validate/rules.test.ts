@@ -33,6 +33,8 @@ const cronPod = (c: Json): Json => c.spec.jobTemplate.spec.template.spec;
 const jobWith = (change: (j: Json) => void) => extra([withChange(job(), change)]);
 const svcPort = (change: (p: Json) => void) => obj('Service', (s) => change(s.spec.ports[0]));
 
+/** A Secret of `n` bytes of stringData plus one decoded byte of data ("eA==" is "x"). */
+const bigSecret = (n: number): Json => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'big', namespace: 'web' }, stringData: { a: 'x'.repeat(n) }, data: { b: 'eA==' } });
 const DOC = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: web\n${body}`;
 
 const cases: Case[] = [
@@ -69,6 +71,8 @@ const cases: Case[] = [
   { rule: 'schema/label', name: '64-character label value', bad: dep((d) => (d.metadata.labels.tier = 'v'.repeat(64))), good: dep((d) => (d.metadata.labels.tier = 'v'.repeat(63))) },
   { rule: 'schema/label', name: 'bad label key', bad: dep((d) => (d.metadata.labels['bad key!'] = 'x')), good: dep((d) => (d.metadata.labels['example.com/good-key'] = 'x')) },
   { rule: 'schema/label', name: 'label prefix not a subdomain', bad: dep((d) => (d.metadata.labels['Example.COM/k'] = 'x')), good: dep((d) => (d.metadata.labels['example.com/k'] = '')) },
+  { rule: 'schema/too-large', name: 'ConfigMap data over 1 MiB', bad: obj('ConfigMap', (c) => (c.data = { a: 'x'.repeat(1024 * 1024 - 9), b: 'y'.repeat(10) })), good: obj('ConfigMap', (c) => (c.data = { a: 'x'.repeat(1024 * 1024 - 10), b: 'y'.repeat(10) })) },
+  { rule: 'schema/too-large', name: 'Secret data (decoded) and stringData over 1 MiB', bad: extra([bigSecret(1024 * 1024)]), good: extra([bigSecret(1024 * 1024 - 1)]) },
   { rule: 'schema/annotation', name: 'annotation key with two slashes', bad: obj('Service', (s) => (s.metadata.annotations = { 'a/b/c': 'x' })), good: obj('Service', (s) => (s.metadata.annotations = { 'a.io/b': 'x' })) },
   { rule: 'schema/int-or-string', name: 'maxSurge: lots', bad: dep((d) => (d.spec.strategy.rollingUpdate.maxSurge = 'lots')), good: dep((d) => (d.spec.strategy.rollingUpdate.maxSurge = '50%')) },
   { rule: 'schema/int-or-string', name: 'probe port not a name', bad: dep((d) => (container(d).readinessProbe.httpGet.port = 'Not A Port')), good: dep((d) => (container(d).readinessProbe.httpGet.port = 8080)) },
@@ -139,6 +143,7 @@ const cases: Case[] = [
   { rule: 'ref/ingress-backend', name: 'IngressRoute port by name', bad: obj('IngressRoute', (r) => (r.spec.routes[0].services[0].port = 'https')), good: obj('IngressRoute', (r) => (r.spec.routes[0].services[0].port = 'http')) },
   { rule: 'ref/ingress-class', name: 'unknown IngressClass', bad: obj('Ingress', (i) => (i.spec.ingressClassName = 'nginx')), good: obj('Ingress', (i) => delete i.spec.ingressClassName) },
   { rule: 'ref/middleware', name: 'missing Middleware', bad: obj('IngressRoute', (r) => (r.spec.routes[0].middlewares[0].name = 'nope')), good: obj('IngressRoute', (r) => (r.spec.routes[0].middlewares[0].name = 'web-headers')) },
+  { rule: 'ref/outside-bundle', name: 'an open bundle notes what it cannot see', bad: obj('PersistentVolumeClaim', (p) => (p.spec.storageClassName = 'fast'), { closed: false }), good: obj('PersistentVolumeClaim', (p) => (p.spec.storageClassName = ''), { closed: false }) },
   { rule: 'ref/storage-class', name: 'unknown StorageClass', bad: obj('PersistentVolumeClaim', (p) => (p.spec.storageClassName = 'fast')), good: obj('PersistentVolumeClaim', (p) => (p.spec.storageClassName = '')) },
   { rule: 'ref/storage-class', name: 'no class and no default', bad: obj('PersistentVolumeClaim', (p) => delete p.spec.storageClassName),
     good: obj('PersistentVolumeClaim', (p) => delete p.spec.storageClassName, { inventory: [...cleanInventory(), { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'd', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } } as never] }) },
