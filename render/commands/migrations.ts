@@ -8,6 +8,7 @@ import { parse, UsageError } from './args.ts';
 import { environments } from '../../environments/index.ts';
 import { MIGRATION_LOCK_TIMEOUT } from '../../apps/kit/migration-job.ts';
 import { checkMigrations } from '../migrations/check.ts';
+import type { RunningServer } from '../migrations/server.ts';
 import { splitQueryLines } from '../migrations/queries.ts';
 import { appMigrationsDir, readMigrations, readQueries, splitAtPins, type EnvironmentPin } from '../migrations/repo.ts';
 import { toJson, toMarkdown, toText, type ReportBundle } from '../migrations/report.ts';
@@ -37,7 +38,8 @@ const USAGE = `usage: npm run migrations -- check [options] <app|file.sql>...
                              directory; CI's required check runs on every PR this way
 `;
 
-export async function run(args: string[]): Promise<number> {
+/** `server`: a running PostgreSQL to prove on (tests share one); by default each check starts its own. */
+export async function run(args: string[], deps: { server?: RunningServer } = {}): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === '--help' || sub === '-h') {
     process.stdout.write(USAGE);
@@ -129,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const checks: CheckReport[] = [];
-  for (const input of inputs) checks.push(await checkMigrations(input));
+  for (const input of inputs) checks.push(await checkMigrations(input, { server: deps.server }));
   const bundle: ReportBundle = { verdict: checks.some((c) => c.verdict === 'unsafe') ? 'unsafe' : 'safe', checks };
   const report = format === 'json' ? toJson(bundle) : format === 'markdown' ? toMarkdown(bundle) : toText(bundle);
   writeReport(report, values.output);
