@@ -15,13 +15,19 @@ afterEach(() => {
 });
 
 describe('npm run render', () => {
-  it('renders every environment byte-identically twice, LF and final newline', () => {
+  it('renders every environment byte-identically twice, LF and final newline; prunes a removed environment and nothing outside rendered/', () => {
     box = sandbox();
+    mkdirSync(join(box.dir, 'rendered/old-env/x'), { recursive: true });
+    writeFileSync(join(box.dir, 'rendered/old-env/x/a.yaml'), 'a: 1\n');
+    writeFileSync(join(box.dir, 'keep.txt'), 'mine\n');
     const first = box.run('render');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^dev: \d+ objects in \d+ components, 0 errors, \d+ warnings \(\d+ ms\)$/m);
     expect(first.stdout).toMatch(/^prod: /m);
-    // Another process rendered the same sources (freshRender): byte for byte the same tree.
+    expect(existsSync(join(box.dir, 'rendered/old-env'))).toBe(false);
+    expect(box.read('keep.txt')).toBe('mine\n');
+    // Another process rendered the same sources into an empty checkout (freshRender): byte for
+    // byte the same tree.
     expect(treeHash(join(box.dir, 'rendered'))).toBe(treeHash(join(freshRender(), 'rendered')));
     const sample = box.read('rendered/dev/argocd/application-root.yaml');
     expect(sample.endsWith('\n')).toBe(true);
@@ -58,15 +64,6 @@ describe('npm run render', () => {
     expect(readdirSync(join(box.dir, 'rendered')).sort()).toEqual(['dev', 'prod']);
   });
 
-  it('prunes the folder of a removed environment, and nothing outside rendered/', () => {
-    box = sandbox();
-    mkdirSync(join(box.dir, 'rendered/old-env/x'), { recursive: true });
-    writeFileSync(join(box.dir, 'rendered/old-env/x/a.yaml'), 'a: 1\n');
-    writeFileSync(join(box.dir, 'keep.txt'), 'mine\n');
-    expect(box.run('render').code).toBe(0);
-    expect(existsSync(join(box.dir, 'rendered/old-env'))).toBe(false);
-    expect(box.read('keep.txt')).toBe('mine\n');
-  });
 });
 
 describe('npm run check', () => {
