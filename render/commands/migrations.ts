@@ -9,6 +9,7 @@ import { SPECS } from './specs.ts';
 import { environments } from '../../environments/index.ts';
 import { MIGRATION_LOCK_TIMEOUT } from '../../apps/kit/migration-job.ts';
 import { checkMigrations } from '../migrations/check.ts';
+import type { RunningServer } from '../migrations/server.ts';
 import { splitQueryLines } from '../migrations/queries.ts';
 import { appMigrationsDir, readMigrations, readQueries, splitAtPins, type EnvironmentPin } from '../migrations/repo.ts';
 import { toJson, toMarkdown, toText, type ReportBundle } from '../migrations/report.ts';
@@ -20,7 +21,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_PG_VERSION = 16;
 
 
-export async function run(args: string[]): Promise<number> {
+/** `server`: a running PostgreSQL to prove on (tests share one); by default each check starts its own. */
+export async function run(args: string[], deps: { server?: RunningServer } = {}): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'lock') return lock(rest);
   if (sub !== 'check') throw new UsageError(`migrations: unknown subcommand "${sub ?? ''}" (expected: check, lock); \`npm run migrations -- --help\` shows its options`);
@@ -104,7 +106,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const checks: CheckReport[] = [];
-  for (const input of inputs) checks.push(await checkMigrations(input));
+  for (const input of inputs) checks.push(await checkMigrations(input, { server: deps.server }));
   if (sinceRef.length) {
     const verdict = sinceRef.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
     checks.push({ subject: `changes since ${changedSince}`, verdict, migrations: [], notes: sinceRef, totalMs: 0 });

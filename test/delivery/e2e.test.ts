@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOW_CASE } from '../helpers/timeouts.ts';
 import { startFakeGitHubPlus, type FakeGitHubPlus } from './fake-github-plus.ts';
 import { gitRepo, type Repo } from './git-repo.ts';
 
@@ -22,13 +23,11 @@ const reset = () => {
 beforeAll(async () => {
   gh = await startFakeGitHubPlus();
   gh.inner.addRepo(SLUG);
-  repo = gitRepo();
+  // main as CI checks it out: the sources and their rendered/ (one render shared by the suite).
+  repo = gitRepo({ rendered: 'fresh' });
   env = { GITHUB_TOKEN: gh.inner.token, GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: SLUG };
-  const r = await repo.cli(['render', '--quiet']);
-  expect(r.stderr).not.toMatch(/^error/m);
-  expect(r.code).toBe(0);
   repo.commitAll('initial');
-}, 120_000);
+}, SLOW_CASE);
 
 afterAll(async () => {
   await gh?.close();
@@ -79,7 +78,7 @@ describe('promote', () => {
     expect(pulls()[0].state).toBe('closed');
     expect(gh.inner.repos.get(SLUG)!.comments.at(-1)?.body).toContain('Nothing left to promote');
     expect(repo.git('ls-remote', repo.origin, 'refs/heads/promote/prod')).toBe('');
-  }, 120_000);
+  }, SLOW_CASE);
 
   it('reverts the target to the versions before its last promotion, as a PR', async () => {
     expect(prodPins().apps['django-web'].public).toBe('1.2.0');
@@ -93,7 +92,7 @@ describe('promote', () => {
     expect(open[0].title).toMatch(/^Roll back prod/);
     expect(prodPins().apps['django-web'].migration).toBe('0006_voiture_annee_check');
     reset();
-  }, 120_000);
+  }, SLOW_CASE);
 
   it('refuses a downgrade, an unknown app and a migration level dev has not committed', async () => {
     const unknown = await repo.cli(['promote', '--to', 'prod', '--dry-run', 'nope']);
@@ -107,7 +106,7 @@ describe('promote', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('refusing to downgrade django-web public in prod from 1.2.0 to 1.0.0');
     reset();
-  }, 60_000);
+  }, SLOW_CASE);
 });
 
 describe('release', () => {
@@ -132,7 +131,7 @@ describe('release', () => {
     expect(deployment).toContain('image: ghcr.io/sound-buzz/garage-public:1.3.0');
     expect(JSON.parse(repo.git('show', `${sha}:environments/dev.versions.json`)).apps['django-web'].api).toBe('1.3.0');
     reset();
-  }, 120_000);
+  }, SLOW_CASE);
 
   it('takes the tag of an image this repository built (images.yml → release.yml): one pin moves', async () => {
     const r = await repo.cli(['release', '--image-tag', 'images/garage-api/v1.2.1']);
@@ -143,7 +142,7 @@ describe('release', () => {
     expect(JSON.parse(repo.read('environments/dev.versions.json')).apps['django-web']).toMatchObject({ api: '1.2.1', public: '1.2.0' });
     expect(repo.read('rendered/dev/django-web/deployment-api.yaml')).toContain('image: ghcr.io/sound-buzz/garage-api:1.2.1');
     reset();
-  }, 120_000);
+  }, SLOW_CASE);
 });
 
 describe('preview', () => {
@@ -187,7 +186,7 @@ describe('preview', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain('was removed');
     expect(comments[0].user.login).toBe('sound-buzz-delivery[bot]');
-  }, 120_000);
+  }, SLOW_CASE);
 
   it('refuses to publish a folder that reaches outside its namespace', async () => {
     const out = join(repo.dir, 'preview-output');
@@ -195,5 +194,5 @@ describe('preview', () => {
     const r = await repo.cli(['preview', '--pr', '99', '--publish', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('ClusterRoleBinding is not allowed in a preview');
-  }, 60_000);
+  }, SLOW_CASE);
 });

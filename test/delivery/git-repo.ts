@@ -18,8 +18,9 @@ export interface Repo extends Sandbox {
   commitAll(message: string): string;
 }
 
-export function gitRepo(): Repo {
-  const box = sandbox();
+/** `rendered: 'fresh'`: the sources' rendered/ is there already (copied, not rendered again). */
+export function gitRepo(options: { rendered?: 'fresh' } = {}): Repo {
+  const box = sandbox(options);
   const origin = mkdtempSync(join(tmpdir(), 'gitops-origin-'));
   const git = (cwd: string, ...args: string[]) => {
     const r = spawnSync('git', args, { cwd, encoding: 'utf8' });

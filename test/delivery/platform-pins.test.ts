@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOW_CASE } from '../helpers/timeouts.ts';
 import { environments } from '../../environments/index.ts';
 import { dev } from '../../environments/dev.ts';
 import { prod } from '../../environments/prod.ts';
@@ -168,11 +169,9 @@ describe('revert of platform pins', () => {
 describe('npm run promote with platform pins', () => {
   let repo: Repo;
   beforeAll(async () => {
-    repo = gitRepo();
-    const r = await repo.cli(['render', '--quiet']);
-    expect(r.code, r.stderr).toBe(0);
+    repo = gitRepo({ rendered: 'fresh' });
     repo.commitAll('initial');
-  }, 120_000);
+  }, SLOW_CASE);
   afterAll(() => repo?.remove());
 
   const setDevPin = (pin: string, version: string) => {
@@ -199,7 +198,7 @@ describe('npm run promote with platform pins', () => {
     const controller = repo.read('rendered/prod/metallb/deployment-controller.yaml');
     expect(controller).toContain('image: quay.io/metallb/controller:v0.16.2');
     expect(repo.git('status', '--porcelain', '--', 'rendered/dev')).toBe('');
-  }, 120_000);
+  }, SLOW_CASE);
 
   it('refuses a release prod\'s model was not written for, leaving prod untouched', async () => {
     setDevPin('metallb', 'v0.17.0');
@@ -208,5 +207,5 @@ describe('npm run promote with platform pins', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/env prod › component metallb › platform\.metallb › environments\/prod\.versions\.json: metallb v0\.17\.0 is outside the releases platform\/metallb\.ts was written for/);
     expect(repo.read('environments/prod.versions.json')).toBe(before);
-  }, 60_000);
+  }, SLOW_CASE);
 });

@@ -14,13 +14,15 @@ describe('unified diff', () => {
     expect(unifiedDiff('same\n', 'same\n')).toBe('');
   });
 
-  it('stays fast and small on large objects', () => {
+  // Size, not speed: a test never asserts on time (the machine may be busy); a quadratic diff on
+  // 20,000 lines would still show up as this case hanging into its timeout.
+  it('stays small on large objects', () => {
     const big = Array.from({ length: 20_000 }, (_, i) => `line ${i}`);
-    const t0 = performance.now();
     const added = unifiedDiff('', big.join('\n'));
     const changed = unifiedDiff(big.join('\n'), big.map((l, i) => (i % 2 ? `${l}!` : l)).join('\n'));
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(added.split('\n')).toHaveLength(20_001);
     expect(changed).toContain('+line 19999!');
+    // each line at most once per side, plus hunk headers
+    expect(changed.split('\n').length).toBeLessThan(3 * big.length);
   });
 });

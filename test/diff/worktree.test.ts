@@ -15,8 +15,7 @@ const git = (dir: string, ...args: string[]) => {
 
 describe('npm run diff (working tree)', () => {
   it('shows the objects an uncommitted source edit changes, with the image bump as a restart', () => {
-    box = sandbox();
-    expect(box.run('render').code).toBe(0);
+    box = sandbox({ rendered: 'fresh' });
     git(box.dir, 'init', '-q', '-b', 'main');
     git(box.dir, 'config', 'user.email', 'test@example.invalid');
     git(box.dir, 'config', 'user.name', 'test');

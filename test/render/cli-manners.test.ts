@@ -111,7 +111,7 @@ describe('render reports what it wrote', () => {
   afterEach(() => box?.remove());
 
   it('over an up-to-date rendered/: "wrote 0 files (N unchanged)" and the whole run\'s time', () => {
-    box = sandbox({ withRendered: true });
+    box = sandbox({ rendered: 'committed' });
     const r = box.run('render', '--env', 'dev');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote 0 files \(\d+ unchanged\) to rendered\/ in \d+\.\d\d s$/m);

@@ -1,7 +1,12 @@
+// The real CLI in a throw-away copy of the sources: what a user sees, exit codes and streams
+// included. A sandbox that needs a rendered tree to start from copies one fresh render of the
+// sources (freshRender) instead of rendering again; cases that never reach a write run the
+// command in this process.
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
+import { freshRender, sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
+import { runCommand } from '../helpers/run-command.ts';
 
 let box: Sandbox | undefined;
 afterEach(() => {
@@ -10,24 +15,27 @@ afterEach(() => {
 });
 
 describe('npm run render', () => {
-  it('renders every environment byte-identically twice, LF and final newline', () => {
+  it('renders every environment byte-identically twice, LF and final newline; prunes a removed environment and nothing outside rendered/', () => {
     box = sandbox();
+    mkdirSync(join(box.dir, 'rendered/old-env/x'), { recursive: true });
+    writeFileSync(join(box.dir, 'rendered/old-env/x/a.yaml'), 'a: 1\n');
+    writeFileSync(join(box.dir, 'keep.txt'), 'mine\n');
     const first = box.run('render');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^dev: \d+ objects in \d+ components, 0 errors, \d+ warnings \(\d+ ms\)$/m);
     expect(first.stdout).toMatch(/^prod: /m);
-    const hash = treeHash(join(box.dir, 'rendered'));
-    rmSync(join(box.dir, 'rendered'), { recursive: true });
-    expect(box.run('render').code).toBe(0);
-    expect(treeHash(join(box.dir, 'rendered'))).toBe(hash);
+    expect(existsSync(join(box.dir, 'rendered/old-env'))).toBe(false);
+    expect(box.read('keep.txt')).toBe('mine\n');
+    // Another process rendered the same sources into an empty checkout (freshRender): byte for
+    // byte the same tree.
+    expect(treeHash(join(box.dir, 'rendered'))).toBe(treeHash(join(freshRender(), 'rendered')));
     const sample = box.read('rendered/dev/argocd/application-root.yaml');
     expect(sample.endsWith('\n')).toBe(true);
     expect(sample.includes('\r')).toBe(false);
   });
 
   it('renders one environment with --env and leaves the others alone', () => {
-    box = sandbox();
-    expect(box.run('render').code).toBe(0);
+    box = sandbox({ rendered: 'fresh' });
     const prodBefore = treeHash(join(box.dir, 'rendered/prod'));
     writeFileSync(join(box.dir, 'rendered/dev/stale.yaml'), 'kind: Stale\n');
     const r = box.run('render', '--env', 'dev');
@@ -37,16 +45,14 @@ describe('npm run render', () => {
     expect(treeHash(join(box.dir, 'rendered/prod'))).toBe(prodBefore);
   });
 
-  it('rejects an unknown environment with a usage error', () => {
-    box = sandbox();
-    const r = box.run('render', '--env', 'staging');
+  it('rejects an unknown environment with a usage error', async () => {
+    const r = await runCommand('render', ['--env', 'staging']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown environment "staging" \(known: dev, prod\)/);
   });
 
   it('leaves rendered/ untouched when a model fails, with a clear error and no stack trace', () => {
-    box = sandbox();
-    expect(box.run('render').code).toBe(0);
+    box = sandbox({ rendered: 'fresh' });
     const before = treeHash(join(box.dir, 'rendered'));
     const prodFile = box.read('environments/prod.ts');
     box.write('environments/prod.ts', prodFile.replace("ingressIp: '192.168.50.200'", "ingressIp: '192.168.50.250'"));
@@ -58,21 +64,11 @@ describe('npm run render', () => {
     expect(readdirSync(join(box.dir, 'rendered')).sort()).toEqual(['dev', 'prod']);
   });
 
-  it('prunes the folder of a removed environment, and nothing outside rendered/', () => {
-    box = sandbox();
-    mkdirSync(join(box.dir, 'rendered/old-env/x'), { recursive: true });
-    writeFileSync(join(box.dir, 'rendered/old-env/x/a.yaml'), 'a: 1\n');
-    writeFileSync(join(box.dir, 'keep.txt'), 'mine\n');
-    expect(box.run('render').code).toBe(0);
-    expect(existsSync(join(box.dir, 'rendered/old-env'))).toBe(false);
-    expect(box.read('keep.txt')).toBe('mine\n');
-  });
 });
 
 describe('npm run check', () => {
   it('passes on a fresh render and lists added, changed and deleted files otherwise', () => {
-    box = sandbox();
-    expect(box.run('render').code).toBe(0);
+    box = sandbox({ rendered: 'fresh' });
     const ok = box.run('check');
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/rendered\/ is up to date/);
@@ -88,11 +84,9 @@ describe('npm run check', () => {
     expect(bad.stderr).toMatch(/run `npm run render`/);
   });
 
-  it('validates a rendered environment with npm run validate exactly as render does', () => {
-    box = sandbox();
-    expect(box.run('render').code).toBe(0);
+  it('validates a rendered environment with npm run validate exactly as render does', async () => {
     for (const env of ['dev', 'prod']) {
-      const r = box.run('validate', `rendered/${env}`);
+      const r = await runCommand('validate', [`rendered/${env}`], { cwd: freshRender() });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/no findings/);
     }
@@ -130,8 +124,7 @@ describe('extending and breaking the sources', () => {
   });
 
   it('rejects an unknown field and a schema error, naming env, component, object and field; rendered/ unchanged', () => {
-    box = sandbox();
-    expect(box.run('render').code).toBe(0);
+    box = sandbox({ rendered: 'fresh' });
     const before = treeHash(join(box.dir, 'rendered'));
     const argo = box.read('platform/argocd.ts');
     box.write(
@@ -165,12 +158,12 @@ describe('extending and breaking the sources', () => {
     expect(r.stderr).not.toMatch(/node:internal/);
   });
 
-  it('reports a missing or unwritable path as such, not as a bug', () => {
+  it('reports a missing or unwritable path as such, not as a bug', async () => {
     box = sandbox();
-    const r = box.run('diff', '--base', 'HEAD', '--output', '/nonexistent-dir/x.md');
+    const r = await runCommand('diff', ['--base', 'HEAD', '--output', '/nonexistent-dir/x.md'], { cwd: box.dir });
     // No git repository in the sandbox: the base is refused first, as a usage error.
     expect(r.code).toBe(2);
-    const v = box.run('validate', '--inventory', '/nonexistent-dir/inv.yaml', 'environments');
+    const v = await runCommand('validate', ['--inventory', '/nonexistent-dir/inv.yaml', 'environments'], { cwd: box.dir });
     expect(v.code).toBe(2);
     const p = box.run('preview', '--pr', '3', '--publish', '/nonexistent-dir');
     expect(p.stderr).toMatch(/^error: \/nonexistent-dir: no such file or directory$/m);

@@ -154,7 +154,7 @@ describe('npm run render twice at once', () => {
   afterAll(() => box?.remove());
 
   it('always ends with the complete, correct rendered/ (2 rounds of two concurrent renders)', async () => {
-    box = sandbox({ withRendered: true });
+    box = sandbox({ rendered: 'committed' });
     const rendered = join(box.dir, 'rendered');
     const expected = treeHash(rendered);
     for (let round = 0; round < 2; round++) {
@@ -174,7 +174,7 @@ describe('npm run render twice at once', () => {
   }, 300_000);
 
   it('check waits while a render holds rendered/, then reads the whole tree', async () => {
-    box ??= sandbox({ withRendered: true });
+    box ??= sandbox({ rendered: 'committed' });
     const rendered = join(box.dir, 'rendered');
     // This process runs and took the lock after it started: a live holder.
     writeFileSync(join(rendered, '.lock'), `${JSON.stringify({ pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command: 'node render/cli.ts render' })}\n`);
@@ -189,7 +189,7 @@ describe('npm run render twice at once', () => {
   }, 120_000);
 
   it('fails with one line naming the holder when --lock-timeout runs out', () => {
-    box ??= sandbox({ withRendered: true });
+    box ??= sandbox({ rendered: 'committed' });
     const rendered = join(box.dir, 'rendered');
     rmSync(join(rendered, 'dev'), { recursive: true, force: true });
     const started = new Date().toISOString();
@@ -202,7 +202,7 @@ describe('npm run render twice at once', () => {
   }, 120_000);
 
   it('takes over a lock whose pid now names a process started after the lock was taken (a reused pid)', () => {
-    box ??= sandbox({ withRendered: true });
+    box ??= sandbox({ rendered: 'committed' });
     const rendered = join(box.dir, 'rendered');
     rmSync(join(rendered, 'dev'), { recursive: true, force: true });
     // This process runs, but it started long after 2020: the holder that wrote this lock is gone.

@@ -96,7 +96,7 @@ describe('the CLI on bad environment data', () => {
   afterAll(() => box?.remove());
 
   it('render, check and promote fail with one line naming file and field; rendered/ unchanged', () => {
-    box = sandbox({ withRendered: true });
+    box = sandbox({ rendered: 'committed' });
     const before = treeHash(join(box.dir, 'rendered'));
     const prodTs = box.read('environments/prod.ts');
     box.write('environments/prod.ts', prodTs.replace('strictPolicy: true', 'strictPolicyy: true'));

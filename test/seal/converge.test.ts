@@ -66,7 +66,7 @@ describe('a missing sealed value', () => {
   });
 
   it('makes `npm run check` fail on the committed repository with that line', () => {
-    const box = sandbox({ withRendered: true });
+    const box = sandbox({ rendered: 'committed' });
     try {
       const data = JSON.parse(box.read('environments/prod.sealed.json')) as Record<string, unknown>;
       delete data['django-web/django'];

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SLOW_CASE } from '../helpers/timeouts.ts';
 import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -79,7 +80,7 @@ describe('workflows', () => {
       return !(called && FILES.includes(called));
     });
     expect(real.map((r) => `${f}:${r.line}:${r.column} ${r.message}`)).toEqual([]);
-  }, 60_000);
+  }, SLOW_CASE);
 
   it.each(FILES)('%s: every job has explicit permissions, the workflow a read-only floor', (f) => {
     const w = load(f);
