@@ -34,6 +34,14 @@ export const dev: Environment = {
     argocdHost: 'argocd.dev.sound-buzz.live',
   },
   platform: versions.platform,
+  monitoring: {
+    retention: '7d',
+    storage: '10Gi',
+    alertmanagerStorage: '1Gi',
+    prometheusSize: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+    // A Mattermost incoming webhook (Slack-compatible): the chat channel of seed 004.
+    alertWebhook: { secret: 'alertmanager-webhook', key: 'url', format: 'slack' },
+  },
   strictPolicy: false,
   apps: {
     hello: { ...pinned.hello, replicas: 2 },

@@ -14,6 +14,7 @@ export function pinnedValues(pins: AppPins) {
         api: { repository: 'ghcr.io/sound-buzz/garage-api', tag: pins['django-web'].api },
       },
       postgres: pins['django-web'].postgres,
+      postgresExporter: pins['django-web']['postgres-exporter'],
       redis: pins['django-web'].redis,
       migration: pins['django-web'].migration,
     },

@@ -12,7 +12,8 @@ import { acme } from './acme.ts';
 import { pebbleChartRelease } from './pebble.ts';
 import { traefik, traefikReleases } from './traefik.ts';
 import { sealedSecrets, sealedSecretsRelease } from './sealed-secrets.ts';
-import { argocdRelease } from './argocd.ts';
+import { ARGOCD_NAMESPACE, argocdRelease } from './argocd.ts';
+import { kubePrometheusStackRelease, prometheus } from './prometheus.ts';
 import { checkPlatformVersions, type ReleaseLine } from './releases.ts';
 
 /**
@@ -24,6 +25,7 @@ export const platformReleases: readonly ReleaseLine[] = [
   argocdRelease,
   flannelReleases.flannel,
   flannelReleases.cniPlugin,
+  kubePrometheusStackRelease,
   metallbRelease,
   nfsProvisionerRelease,
   pebbleChartRelease,
@@ -53,9 +55,28 @@ export function platform(env: Environment): Platform {
     dashboardHost: `traefik.${env.domain}`,
     versions,
   });
-  const components = [flannel(env.cluster, versions), lb.component, nfs.component, ...issuer.components, edge.component, sealedSecrets(versions)];
+  // Only where the environment asks for it: without the stack there are no monitoring CRDs,
+  // so nothing may render a ServiceMonitor, PodMonitor or PrometheusRule (apps check `metrics`).
+  const metrics = env.monitoring
+    ? prometheus({ facts: env.monitoring, storageClass: nfs.storageClass, argocdNamespace: ARGOCD_NAMESPACE, versions })
+    : undefined;
+  const components = [
+    flannel(env.cluster, versions),
+    lb.component,
+    nfs.component,
+    ...issuer.components,
+    edge.component,
+    sealedSecrets(versions),
+    ...(metrics ? [metrics.component] : []),
+  ];
   return {
     components,
-    facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain },
+    facts: {
+      storageClass: nfs.storageClass,
+      ingress: edge.ingress,
+      acme: issuer.facts,
+      domain: env.domain,
+      ...(metrics ? { metrics: metrics.facts } : {}),
+    },
   };
 }

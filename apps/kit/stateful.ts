@@ -34,6 +34,10 @@ export interface StatefulServerSpec extends WorkloadId {
   envFrom?: ConfigMap[];
   mounts?: Mount[];
   initContainers?: IContainer[];
+  /** Containers beside the server (an exporter), sharing its network namespace. */
+  sidecars?: IContainer[];
+  /** Pod annotations (scrape annotations of a sidecar exporter). */
+  podAnnotations?: Record<string, string>;
 }
 
 export interface StatefulServer {
@@ -80,14 +84,14 @@ export function statefulServer(spec: StatefulServerSpec): StatefulServer {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels, ...(Object.keys(checksum).length ? { annotations: checksum } : {}) },
+        metadata: { labels, ...(Object.keys({ ...checksum, ...spec.podAnnotations }).length ? { annotations: { ...spec.podAnnotations, ...checksum } } : {}) },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 60,
           securityContext: podSecurity(spec.runAs),
           ...(spec.initContainers?.length ? { initContainers: spec.initContainers } : {}),
-          containers: [container],
+          containers: [container, ...(spec.sidecars ?? [])],
           ...(mounts.length ? { volumes: volumes(mounts) } : {}),
         },
       },

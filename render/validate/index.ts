@@ -12,6 +12,7 @@ import { BundleIndex } from './bundle-index.ts';
 import { checkCrossRefs } from './crossrefs.ts';
 import { checkPolicy } from './policy.ts';
 import { isObject } from './json.ts';
+import { checkPrometheusRule } from './promql.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -73,6 +74,7 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
     checkSchema(ctx, item, o.apiVersion, o.kind, crdKinds);
     checkServerSide(ctx, item, o, o.kind);
     checkPolicy(ctx, item, o, o.kind);
+    if (o.kind === 'PrometheusRule' && o.apiVersion.startsWith('monitoring.coreos.com/')) checkPrometheusRule(ctx, item, o);
   }
   checkCrossRefs(ctx, items, new BundleIndex(items, inventory));
   return ctx.findings;
