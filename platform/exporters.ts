@@ -9,6 +9,8 @@ export interface Exporter {
   source: 'kube-prometheus-stack' | 'platform' | 'sidecar';
   /** The container that serves the metrics (for sidecars: found beside the rule that reads it). */
   container?: string;
+  /** For `platform`: the component that must render for the metric to exist. */
+  component?: string;
   metrics: readonly string[];
 }
 
@@ -65,6 +67,7 @@ export const exporters = {
   // Traefik v3 on its `metrics` entry point (platform/traefik-args.ts). Service labels are on by default.
   traefik: {
     source: 'platform',
+    component: 'traefik',
     metrics: [
       'traefik_tls_certs_not_after',
       'traefik_entrypoint_requests_total',
@@ -74,11 +77,13 @@ export const exporters = {
     ],
   },
   // Argo CD's application controller (Service argocd-metrics, port 8082).
-  argocd: { source: 'platform', metrics: ['argocd_app_info', 'argocd_app_sync_total'] },
-  // MetalLB controller (address pools).
-  metallb: { source: 'platform', metrics: ['metallb_allocator_addresses_in_use_total', 'metallb_allocator_addresses_total'] },
+  argocd: { source: 'platform', component: 'argocd', metrics: ['argocd_app_info', 'argocd_app_sync_total'] },
+  // MetalLB controller (address pools), scraped through upstream's `prometheus.io/*` annotations
+  // (port 9120). Upstream names that port `metricshttps`: if the endpoint answers only TLS, the
+  // ScrapeTargetDown alert says so on the first day (then add `prometheus.io/scheme: https`).
+  metallb: { source: 'platform', component: 'metallb', metrics: ['metallb_allocator_addresses_in_use_total', 'metallb_allocator_addresses_total'] },
   // Velero's server (not in this repository yet): what backupFreshnessAlerts reads for its schedules.
-  velero: { source: 'platform', metrics: ['velero_backup_last_successful_timestamp'] },
+  velero: { source: 'platform', component: 'velero', metrics: ['velero_backup_last_successful_timestamp'] },
   // prometheus-community/postgres_exporter beside a PostgreSQL server (apps/kit/postgres.ts):
   // the default `replication` collector reports lag on a standby (0 on a primary).
   'postgres-exporter': {
