@@ -17,6 +17,7 @@ import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { PlatformVersions } from '../environments/types.ts';
+import { scrapeAnnotations } from './scrape.ts';
 import { type Component, RenderError, type UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
 import type { AcmeFacts, IngressFacts, StorageClassRef } from './facts.ts';
@@ -196,9 +197,8 @@ export function traefik(input: TraefikInput): Traefik {
         metadata: {
           labels,
           annotations: {
-            'prometheus.io/scrape': 'true',
-            'prometheus.io/path': '/metrics',
-            'prometheus.io/port': String(metrics.port),
+            // Scraped by the `annotated-pods` PodMonitor where the environment runs Prometheus.
+            ...scrapeAnnotations(metrics.port),
             // The CA is read at start-up only: a new PEM must restart the pod.
             ...(input.trust ? { 'checksum/acme-ca': sha256(input.trust.pem) } : {}),
           },
