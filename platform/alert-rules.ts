@@ -26,7 +26,7 @@ export interface AlertGroup {
 
 export function prometheusRule(name: string, groups: readonly AlertGroup[], labels: StringMap = {}): PrometheusRule {
   return new PrometheusRule({
-    metadata: { name, labels },
+    metadata: { name, ...(Object.keys(labels).length ? { labels } : {}) },
     spec: {
       groups: groups.map((g) => ({
         name: g.name,

@@ -11,6 +11,8 @@ import { parsePromql } from '../../render/validate/promql.ts';
 import { unexported } from '../helpers/metrics.ts';
 import { validateBundle } from '../../render/validate/index.ts';
 import { RenderError, type KubeObject } from '../../render/types.ts';
+import { renderPreview } from '../../render/delivery/preview.ts';
+import { preview } from '../../environments/preview.ts';
 
 const ENVS = ['dev', 'prod'] as const;
 const MONITORING_GROUP = 'monitoring.coreos.com/';
@@ -72,6 +74,12 @@ describe('kube-prometheus-stack', () => {
     expect(JSON.stringify(b.objects)).not.toContain('postgres-exporter');
     const ds = b.objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === 'grafana-datasources')!.object as any;
     expect(Object.keys(ds.data)).toEqual(['influxdb.yaml']);
+  });
+
+  it('leaves pull request previews unmonitored (no rules paging for disposable apps, no exporters)', () => {
+    const r = renderPreview(preview, 7);
+    expect(r.objects.filter((o) => o.apiVersion.startsWith(MONITORING_GROUP))).toEqual([]);
+    expect(JSON.stringify(r.objects)).not.toContain('postgres-exporter');
   });
 
   it('routes alerts to the webhook Secret the environment names, declared (not rendered) for the operator to seal', () => {
