@@ -41,6 +41,14 @@ export const dev: Environment = {
   },
   platform: versions.platform,
   sealed: sealedData(sealed, 'environments/dev.sealed.json'),
+  monitoring: {
+    retention: '7d',
+    storage: '10Gi',
+    alertmanagerStorage: '1Gi',
+    prometheusSize: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+    // A Mattermost incoming webhook (Slack-compatible): the chat channel of seed 004.
+    alertWebhook: { secret: 'alertmanager-webhook', key: 'url', format: 'slack' },
+  },
   strictPolicy: false,
   apps: {
     hello: { ...pinned.hello, replicas: 2 },

@@ -35,6 +35,7 @@ export function pinnedValues(versions: LoadedVersions) {
         api: { repository: ownedImages['garage-api'].repository, tag: django.api },
       },
       postgres: django.postgres,
+      postgresExporter: django['postgres-exporter'],
       redis: django.redis,
       migration: django.migration,
     },

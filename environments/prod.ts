@@ -41,6 +41,14 @@ export const prod: Environment = {
   },
   platform: versions.platform,
   sealed: sealedData(sealed, 'environments/prod.sealed.json'),
+  monitoring: {
+    retention: '30d',
+    storage: '50Gi',
+    alertmanagerStorage: '1Gi',
+    prometheusSize: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '3Gi' } },
+    // A Mattermost incoming webhook (Slack-compatible): the chat channel of seed 004.
+    alertWebhook: { secret: 'alertmanager-webhook', key: 'url', format: 'slack' },
+  },
   strictPolicy: true,
   apps: {
     hello: { ...pinned.hello, replicas: 2 },

@@ -109,6 +109,39 @@ export interface PlatformVersions {
   traefik: string;
   /** Traefik: traefik-helm-chart tag the traefik.io CRDs are synced from, e.g. `v41.3.0`. */
   'traefik-chart': string;
+  /**
+   * Prometheus, Alertmanager, the operator, kube-state-metrics and node-exporter:
+   * prometheus-community `kube-prometheus-stack` Helm chart version, e.g. `76.5.1`.
+   */
+  'kube-prometheus-stack': string;
+}
+
+/**
+ * Metrics and alerting (platform/prometheus.ts). Without it the environment runs no Prometheus,
+ * and nothing renders ServiceMonitors, PodMonitors or PrometheusRules (their CRDs would be missing).
+ */
+export interface MonitoringFacts {
+  /** How long Prometheus keeps samples, as Prometheus spells durations, e.g. `15d`. */
+  retention: string;
+  /** Prometheus' volume on the NFS StorageClass, e.g. `20Gi`. */
+  storage: string;
+  /** Alertmanager's volume (silences, notification log), e.g. `1Gi`. */
+  alertmanagerStorage: string;
+  /** Prometheus' container: memory grows with series count × retention in the head block. */
+  prometheusSize: { requests: { cpu: string; memory: string }; limits: { memory: string } };
+  /**
+   * The Secret (in the monitoring namespace) holding the URL alerts are posted to: a chat
+   * webhook. Sealed by the operator, never committed in clear (docs/secrets.md).
+   */
+  alertWebhook: {
+    secret: string;
+    key: string;
+    /**
+     * `slack`: a Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat) gets a chat
+     * message; `webhook`: Alertmanager's own JSON payload, for a bridge or an incident tool.
+     */
+    format: 'slack' | 'webhook';
+  };
 }
 
 export interface Environment {
@@ -126,6 +159,8 @@ export interface Environment {
   strictPolicy: boolean;
   /** Upstream releases of the platform components (image tags, chart and manifest versions). */
   platform: PlatformVersions;
+  /** Prometheus + Alertmanager; absent: no metrics stack in this cluster. */
+  monitoring?: MonitoringFacts;
   /** Which applications run here, with their per-environment values (versions, hosts, sizes). */
   apps: AppSelection;
   /**

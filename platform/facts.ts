@@ -46,4 +46,17 @@ export interface PlatformFacts {
   /** Base domain of the environment. */
   domain: string;
   metricsApi: MetricsApiFacts;
+  /** Prometheus, where the environment runs one: apps add rules, exporters and scrape annotations only then. */
+  metrics?: MetricsFacts;
+}
+
+export interface MetricsFacts {
+  /** Namespace of Prometheus and Alertmanager. */
+  namespace: string;
+  /** In-cluster URL of Prometheus' HTTP API (Grafana's datasource). */
+  prometheusUrl: string;
+  /** Pod labels of the Prometheus server: the NetworkPolicy peer that scrapes and is queried. */
+  prometheusPodLabels: Readonly<Record<string, string>>;
+  /** Port Grafana and others query Prometheus on. */
+  prometheusPort: number;
 }

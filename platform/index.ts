@@ -14,7 +14,8 @@ import { pebbleChartRelease, pebbleNamespace, pebbleNetworkPolicies } from './pe
 import { traefik, traefikNetworkPolicies, traefikReleases } from './traefik.ts';
 import { sealedSecrets, sealedSecretsNetworkPolicies, sealedSecretsRelease } from './sealed-secrets.ts';
 import type { Resource } from '../render/types.ts';
-import { argocdRelease } from './argocd.ts';
+import { ARGOCD_NAMESPACE, argocdRelease } from './argocd.ts';
+import { kubePrometheusStackRelease, prometheus } from './prometheus.ts';
 import { checkPlatformVersions, type ReleaseLine } from './releases.ts';
 
 /**
@@ -27,6 +28,7 @@ export const platformReleases: readonly ReleaseLine[] = [
   flannelReleases.flannel,
   flannelReleases.cniPlugin,
   flannelReleases.networkPolicies,
+  kubePrometheusStackRelease,
   metallbRelease,
   metricsServerRelease,
   nfsProvisionerRelease,
@@ -58,21 +60,35 @@ export function platform(env: Environment): Platform {
     versions,
   });
   const metrics = metricsServer(env.cluster, versions);
+  // Only where the environment asks for it: without the stack there are no monitoring CRDs,
+  // so nothing may render a ServiceMonitor, PodMonitor or PrometheusRule (apps check `metrics`).
+  const prom = env.monitoring
+    ? prometheus({ facts: env.monitoring, storageClass: nfs.storageClass, argocdNamespace: ARGOCD_NAMESPACE, versions })
+    : undefined;
   // Each namespace's policies, from the facts of the components its pods talk to. Rendered
   // whether or not the environment enforces them (validation flags them as inert when not).
   const cluster = env.cluster;
+  const scraper = prom?.facts;
   const components = [
     flannel(cluster, versions, env.network),
     metrics.component,
-    withPolicies(lb.component, metallbNetworkPolicies(cluster)),
+    withPolicies(lb.component, metallbNetworkPolicies(cluster, scraper)),
     withPolicies(nfs.component, nfsProvisionerNetworkPolicies(cluster)),
     ...issuer.components.map((c) => (c.namespace === pebbleNamespace ? withPolicies(c, pebbleNetworkPolicies(edge.ingress.namespace)) : c)),
-    withPolicies(edge.component, traefikNetworkPolicies(cluster, issuer.facts)),
-    withPolicies(sealedSecrets(versions), sealedSecretsNetworkPolicies(cluster)),
+    withPolicies(edge.component, traefikNetworkPolicies(cluster, issuer.facts, scraper)),
+    withPolicies(sealedSecrets(versions), sealedSecretsNetworkPolicies(cluster, scraper)),
+    ...(prom ? [prom.component] : []),
   ];
   return {
     components,
-    facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain, metricsApi: metrics.facts },
+    facts: {
+      storageClass: nfs.storageClass,
+      ingress: edge.ingress,
+      acme: issuer.facts,
+      domain: env.domain,
+      metricsApi: metrics.facts,
+      ...(prom ? { metrics: prom.facts } : {}),
+    },
   };
 }
 

@@ -10,6 +10,7 @@
 // - kubeadm labels control-plane nodes `node.kubernetes.io/exclude-from-external-load-balancers`
 //   and the speakers honour it (upstream behaviour, kept): the pool is announced by workers.
 // - TCP and UDP 7946 open between nodes (memberlist).
+import type { MetricsFacts } from './facts.ts';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -30,7 +31,7 @@ import { PROVIDED_BY_ANNOTATION, RenderError, type Component, type UpstreamSourc
 import { IPAddressPool, L2Advertisement } from './metallb-types.ts';
 import { ipToInt, rangeOf } from './network.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
-import { fromApiServer, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
+import { fromApiServer, fromScraper, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
 /** An address MetalLB will hand out: only obtainable from `metallb(...).assign`, so it is known to be in a pool. */
 export interface LoadBalancerIp {
@@ -469,11 +470,11 @@ export function metallb(cluster: ClusterFacts, lb: LoadBalancerFacts, versions: 
  * calls and talks to the API server; the speakers run on the host network, which NetworkPolicies
  * do not reach, so their memberlist and ARP traffic is unaffected.
  */
-export function metallbNetworkPolicies(cluster: ClusterFacts): NetworkPolicy[] {
+export function metallbNetworkPolicies(cluster: ClusterFacts, scraper?: MetricsFacts): NetworkPolicy[] {
   return [
     ...namespaceBaseline(),
     workloadPolicy('controller', { app: 'metallb', component: 'controller' }, {
-      ingress: [{ from: fromApiServer(cluster), ports: tcp(webhookPort) }],
+      ingress: [{ from: fromApiServer(cluster), ports: tcp(webhookPort) }, ...fromScraper(scraper, metricsPort)],
       egress: toApiServer(cluster),
     }),
   ];

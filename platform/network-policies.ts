@@ -5,6 +5,7 @@
 //
 // hostNetwork pods (flanneld, MetalLB's speaker, the control plane's static pods) are outside
 // every NetworkPolicy: a policy selecting them has no effect, so none is written for them.
+import type { MetricsFacts } from './facts.ts';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
@@ -110,3 +111,11 @@ export function workloadPolicy(name: string, podLabels: StringMap, rules: { ingr
 
 /** TCP ports, as NetworkPolicy rules list them. */
 export const tcp = (...ports: number[]): INetworkPolicyPort[] => ports.map((port) => ({ protocol: 'TCP', port }));
+
+/**
+ * Prometheus scraping `ports` of the selected pods, where the environment runs one: the platform
+ * namespaces deny by default, so every metrics port they expose needs this rule to be scraped.
+ */
+export function fromScraper(scraper: MetricsFacts | undefined, ...ports: number[]): INetworkPolicyIngressRule[] {
+  return scraper ? [{ from: [inNamespace(scraper.namespace, { ...scraper.prometheusPodLabels })], ports: tcp(...ports) }] : [];
+}

@@ -2,6 +2,7 @@
 // public key by `kubeseal`) into Secrets. Objects follow upstream controller.yaml (controller.jsonnet
 // + controller-norbac.jsonnet) of release 0.36.1, moved from kube-system into its own namespace;
 // the CRD is synced from the pinned release's tag. Operators: docs/secrets.md.
+import type { MetricsFacts } from './facts.ts';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -16,7 +17,7 @@ import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import type { SealedEntry } from '../environments/sealed.ts';
 import { PROVIDED_BY_ANNOTATION, type Component, type UpstreamSource } from '../render/types.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
-import { fromApiServer, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
+import { fromApiServer, fromScraper, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
 /** The releases this model was written for: 0.36.1's controller.yaml and its patches. Images are tagged without `v`. */
 export const sealedSecretsRelease = {
@@ -174,11 +175,11 @@ export function sealedSecret(namespace: string, name: string, entry: SealedEntry
  * The controller watches SealedSecrets and writes Secrets through the API server; `kubeseal
  * --fetch-cert` reaches its http port through the API server's service proxy.
  */
-export function sealedSecretsNetworkPolicies(cluster: ClusterFacts): NetworkPolicy[] {
+export function sealedSecretsNetworkPolicies(cluster: ClusterFacts, scraper?: MetricsFacts): NetworkPolicy[] {
   return [
     ...namespaceBaseline(),
     workloadPolicy(sealedSecretsControllerName, { name: sealedSecretsControllerName }, {
-      ingress: [{ from: fromApiServer(cluster), ports: tcp(8080) }],
+      ingress: [{ from: fromApiServer(cluster), ports: tcp(8080) }, ...fromScraper(scraper, 8081)],
       egress: toApiServer(cluster),
     }),
   ];

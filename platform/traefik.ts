@@ -18,15 +18,16 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
+import { scrapeAnnotations } from './scrape.ts';
 import { type Component, RenderError, type UpstreamSource } from '../render/types.ts';
 import type { CaTrust } from './acme.ts';
-import type { AcmeFacts, IngressFacts, StorageClassRef } from './facts.ts';
+import type { AcmeFacts, IngressFacts, StorageClassRef, MetricsFacts } from './facts.ts';
 import type { LoadBalancerIp } from './metallb.ts';
 import { entryPoints, traefikArgs } from './traefik-args.ts';
 import { traefikClusterRules } from './traefik-rbac.ts';
 import { traefikDashboard } from './traefik-dashboard.ts';
 import { pinnedRelease, type ReleaseLine } from './releases.ts';
-import { inNamespace, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
+import { fromScraper, inNamespace, namespaceBaseline, tcp, toApiServer, workloadPolicy } from './network-policies.ts';
 
 export type TraefikVersions = Pick<PlatformVersions, 'traefik' | 'traefik-chart'>;
 
@@ -199,9 +200,8 @@ export function traefik(input: TraefikInput): Traefik {
         metadata: {
           labels,
           annotations: {
-            'prometheus.io/scrape': 'true',
-            'prometheus.io/path': '/metrics',
-            'prometheus.io/port': String(metrics.port),
+            // Scraped by the `annotated-pods` PodMonitor where the environment runs Prometheus.
+            ...scrapeAnnotations(metrics.port),
             // The CA is read at start-up only: a new PEM must restart the pod.
             ...(input.trust ? { 'checksum/acme-ca': sha256(input.trust.pem) } : {}),
           },
@@ -320,13 +320,13 @@ function checkInput(input: TraefikInput): void {
  * The metrics and internal entry points stay closed to other pods (the kubelet's probes come
  * from the node, which NetworkPolicies always allow).
  */
-export function traefikNetworkPolicies(cluster: ClusterFacts, acme: AcmeFacts): NetworkPolicy[] {
+export function traefikNetworkPolicies(cluster: ClusterFacts, acme: AcmeFacts, scraper?: MetricsFacts): NetworkPolicy[] {
   const acmeEndpoint = acme.endpoint;
   const acmePeer = 'internet' in acmeEndpoint ? { ipBlock: { cidr: '0.0.0.0/0' } } : inNamespace(acmeEndpoint.namespace);
   return [
     ...namespaceBaseline(),
     workloadPolicy(name, selector, {
-      ingress: [{ ports: tcp(entryPoints.web.port, entryPoints.websecure.port) }],
+      ingress: [{ ports: tcp(entryPoints.web.port, entryPoints.websecure.port) }, ...fromScraper(scraper, entryPoints.metrics.port)],
       egress: [
         { to: [{ namespaceSelector: {} }] },
         ...toApiServer(cluster),

@@ -1,7 +1,9 @@
 // The garage database: a primary, a hot standby streaming from it, and nightly dumps.
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { StorageClassRef } from '../../platform/facts.ts';
+import type { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { RenderError, type Resource } from '../../render/types.ts';
+import { backupFreshnessAlerts, prometheusRule } from '../../platform/alert-rules.ts';
 import {
   claim, configMap, containerSecurity, podSecurity, postgresStatefulSet, resources, secretEnv, secretRef, workloadLabels,
 } from '../kit/index.ts';
@@ -14,11 +16,14 @@ export const DB_PORT = 5432;
 /** Nightly dumps; the migration Job writes its pre-migration dump here too. */
 export const BACKUP_CLAIM = 'db-backup';
 const REPLICATION_USER = 'replicator';
+const BACKUP_CRONJOB = 'db-backup';
 
 export const DB_CREDENTIALS = secretRef('db-credentials', ['password', 'replication-password']);
 
 export interface DatabaseInput {
   image: string;
+  /** postgres_exporter image beside each server; absent where no Prometheus scrapes it. */
+  exporterImage?: string;
   storageClass: StorageClassRef;
   database: string;
   user: string;
@@ -53,6 +58,7 @@ export function database(input: DatabaseInput): Resource[] {
     password,
     env: [secretEnv('REPLICATION_PASSWORD', DB_CREDENTIALS, 'replication-password')],
     initScripts: init,
+    ...(input.exporterImage ? { exporter: { image: input.exporterImage } } : {}),
   });
   const replica = postgresStatefulSet({
     app: APP,
@@ -65,8 +71,61 @@ export function database(input: DatabaseInput): Resource[] {
     user: input.user,
     password,
     standbyOf: { host: DB_ROLE, user: REPLICATION_USER, password: replicationPassword },
+    ...(input.exporterImage ? { exporter: { image: input.exporterImage } } : {}),
   });
   return [init, ...primary.resources, ...replica.resources, ...backup(input)];
+}
+
+/** The CronJob's own deadlines: a dump may start an hour late and run for an hour. */
+export const BACKUP_GRACE_SECONDS = 3600 + 3600;
+/** Replication lag past which reads from the replica serve noticeably stale data. */
+export const REPLICA_LAG_ALERT_SECONDS = 300;
+
+/**
+ * The database's alerts: the nightly dump is fresh, both servers answer, the replica keeps up.
+ * The lag and up metrics come from the postgres_exporter sidecars, the backup's from
+ * kube-state-metrics.
+ */
+export function databaseAlerts(input: DatabaseInput): PrometheusRule {
+  const db = `namespace="${APP}"`;
+  return prometheusRule('database-alerts', [
+    {
+      name: 'backups',
+      rules: backupFreshnessAlerts([
+        { namespace: APP, schedule: input.backup.schedule, source: { kind: 'cronjob', name: BACKUP_CRONJOB }, graceSeconds: BACKUP_GRACE_SECONDS },
+      ]),
+    },
+    {
+      name: 'database',
+      rules: [
+        {
+          alert: 'PostgresDown',
+          expr: `pg_up{${db}} == 0`,
+          for: '5m',
+          severity: 'critical',
+          summary: `PostgreSQL in pod {{ $labels.pod }} (${APP}) does not answer its exporter`,
+          description: `kubectl -n ${APP} logs {{ $labels.pod }} -c {{ $labels.component }}`,
+        },
+        {
+          alert: 'PostgresReplicaLagging',
+          expr: `pg_replication_lag_seconds{${db},component="${REPLICA_ROLE}"} > ${REPLICA_LAG_ALERT_SECONDS}`,
+          for: '10m',
+          severity: 'warning',
+          summary: `The ${APP} read replica is {{ $value | humanizeDuration }} behind the primary`,
+          description: `kubectl -n ${APP} logs ${REPLICA_ROLE}-0 -c ${REPLICA_ROLE} (a standby that lost its primary logs the reason)`,
+        },
+        {
+          // A replica that stopped replaying reports no lag at all when the primary is idle:
+          // also alert when it no longer is a replica (promoted, or re-initialised by hand).
+          alert: 'PostgresReplicaNotInRecovery',
+          expr: `pg_replication_is_replica{${db},component="${REPLICA_ROLE}"} == 0`,
+          for: '5m',
+          severity: 'critical',
+          summary: `The ${APP} replica pod {{ $labels.pod }} is not a standby any more`,
+        },
+      ],
+    },
+  ]);
 }
 
 function backup(input: DatabaseInput): Resource[] {
@@ -88,7 +147,7 @@ function backup(input: DatabaseInput): Resource[] {
   ].join('\n');
   const labels = workloadLabels({ app: APP, role: BACKUP_ROLE });
   const job = new CronJob({
-    metadata: { name: 'db-backup', labels },
+    metadata: { name: BACKUP_CRONJOB, labels },
     spec: {
       schedule: b.schedule,
       timeZone: b.timeZone,

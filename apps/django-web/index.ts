@@ -7,7 +7,8 @@ import {
   allowDns, appComponent, appNamespace, configMap, defaultDeny, execProbes, hostOf, httpProbes, image, rolePolicy,
   appSecrets, secretEnv, secretRef, webWorkload, type AppContext, type Rule,
 } from '../kit/index.ts';
-import { APP, BACKUP_CLAIM, BACKUP_ROLE, DB_CREDENTIALS, DB_PORT, DB_ROLE, REPLICA_ROLE, database } from './database.ts';
+import { APP, BACKUP_CLAIM, BACKUP_ROLE, DB_CREDENTIALS, DB_PORT, DB_ROLE, REPLICA_ROLE, database, databaseAlerts, type DatabaseInput } from './database.ts';
+import { POSTGRES_EXPORTER_PORT } from '../kit/postgres.ts';
 import { migrationHook } from '../kit/migration-job.ts';
 import { RenderError } from '../../render/types.ts';
 import type { DjangoWebValues } from './values.ts';
@@ -76,21 +77,25 @@ export const djangoWeb: AppModel<DjangoWebValues> = (values, ctx) => {
     ingress: ctx.platform.ingress,
   });
   const postgresImage = image('postgres', values.postgres, { app: APP, field: 'postgres' }, 'major-minor');
-  const db = database({
+  const metrics = ctx.platform.metrics;
+  const dbInput: DatabaseInput = {
     image: postgresImage,
+    ...(metrics ? { exporterImage: image('quay.io/prometheuscommunity/postgres-exporter', values.postgresExporter, { app: APP, field: 'postgresExporter' }) } : {}),
     storageClass: ctx.platform.storageClass,
     database: values.db.database,
     user: values.db.user,
     volumeSize: values.db.volumeSize,
     size: values.db.size,
     backup: values.backup,
-  });
+  };
+  const db = database(dbInput);
 
   const secrets = appSecrets([{ namespace: APP, refs: [DB_CREDENTIALS, DJANGO] }]);
   // The database is its own Argo CD Application, one wave earlier: the web tiers' PreSync
   // migration needs a running server, and PreSync hooks run before anything of their own
   // Application is applied — on a first install the database would not exist yet.
-  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...policies(ctx)];
+  // The alerts only where a Prometheus (and its CRDs) runs.
+  const data: Resource[] = [appNamespace({ name: APP, app: APP }), ...db, ...policies(ctx), ...(metrics ? [databaseAlerts(dbInput)] : [])];
   const web: Resource[] = [
     settings,
     ...publicTier.resources,
@@ -136,6 +141,9 @@ function policies(ctx: AppContext): Resource[] {
   const cache: Rule = { peers: [{ role: 'redis' }], ports: [REDIS_PORT] };
   const web: Rule = { peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [WEB_PORT] };
   const tiers = [{ role: 'public' }, { role: 'api' }];
+  // Prometheus scrapes the postgres_exporter sidecars of both servers.
+  const metrics = ctx.platform.metrics;
+  const scrape: Rule[] = metrics ? [{ peers: [{ namespace: metrics.namespace, podLabels: { ...metrics.prometheusPodLabels } }], ports: [POSTGRES_EXPORTER_PORT] }] : [];
   return [
     defaultDeny(),
     allowDns(),
@@ -144,10 +152,10 @@ function policies(ctx: AppContext): Resource[] {
     rolePolicy({
       app: APP,
       role: DB_ROLE,
-      ingress: [{ peers: [...tiers, { role: BACKUP_ROLE }, { role: REPLICA_ROLE }, { role: MIGRATE_ROLE }], ports: [DB_PORT] }],
+      ingress: [{ peers: [...tiers, { role: BACKUP_ROLE }, { role: REPLICA_ROLE }, { role: MIGRATE_ROLE }], ports: [DB_PORT] }, ...scrape],
       egress: [],
     }),
-    rolePolicy({ app: APP, role: REPLICA_ROLE, ingress: [{ peers: tiers, ports: [DB_PORT] }], egress: [db] }),
+    rolePolicy({ app: APP, role: REPLICA_ROLE, ingress: [{ peers: tiers, ports: [DB_PORT] }, ...scrape], egress: [db] }),
     rolePolicy({ app: APP, role: 'redis', ingress: [{ peers: tiers, ports: [REDIS_PORT] }], egress: [] }),
     rolePolicy({ app: APP, role: BACKUP_ROLE, ingress: [], egress: [db] }),
     rolePolicy({ app: APP, role: MIGRATE_ROLE, ingress: [], egress: [db] }),

@@ -7,6 +7,7 @@ export const djangoWebValues = z.strictObject({
   host: z.string().optional(),
   images: z.strictObject({ public: imageRef, api: imageRef }),
   postgres: z.string(),
+  postgresExporter: z.string(),
   redis: z.string(),
   migration: z.string(),
   replicas: z.strictObject({ public: z.int(), api: z.int() }),

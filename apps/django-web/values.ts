@@ -13,6 +13,11 @@ export interface DjangoWebValues {
   };
   /** Official `postgres` image tag (major.minor) for the primary, the replica and the backups. */
   postgres: string;
+  /**
+   * `quay.io/prometheuscommunity/postgres-exporter` tag, the sidecar of the primary and the
+   * replica (runs only where the environment has Prometheus): replica lag, database up.
+   */
+  postgresExporter: string;
   /** Official `redis` image tag. */
   redis: string;
   /**

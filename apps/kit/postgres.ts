@@ -1,7 +1,9 @@
 import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { StorageClassRef } from '../../platform/facts.ts';
-import { execProbes } from './probes.ts';
+import { scrapeAnnotations } from '../../platform/scrape.ts';
+import { httpProbes, execProbes } from './probes.ts';
 import { containerSecurity } from './security.ts';
 import type { Size } from './resources.ts';
 import { secretEnv, type SecretRef } from './secrets.ts';
@@ -34,7 +36,17 @@ export interface PostgresSpec {
    * `pg_basebackup -R` when the volume is empty; afterwards PostgreSQL follows it.
    */
   standbyOf?: { host: string; user: string; password: { secret: SecretRef; key: string } };
+  /**
+   * prometheus-community/postgres_exporter beside the server, scraped through the pod's
+   * `prometheus.io/*` annotations (only where the environment runs Prometheus). It logs in as
+   * `user` over loopback: the image's superuser sees every statistic, replication included.
+   */
+  exporter?: { image: string };
 }
+
+/** postgres_exporter's default port. */
+export const POSTGRES_EXPORTER_PORT = 9187;
+export const POSTGRES_EXPORTER_CONTAINER = 'postgres-exporter';
 
 export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
   const isReady = ['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', spec.user, '-d', spec.database];
@@ -46,6 +58,27 @@ export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
     ...(spec.env ?? []),
   ];
   const standby = spec.standbyOf;
+  const exporterProbes = httpProbes('/', 'metrics');
+  const exporter: IContainer[] = spec.exporter
+    ? [
+        {
+          name: POSTGRES_EXPORTER_CONTAINER,
+          image: spec.exporter.image,
+          imagePullPolicy: 'IfNotPresent',
+          env: [
+            { name: 'DATA_SOURCE_URI', value: `127.0.0.1:5432/${spec.database}?sslmode=disable` },
+            { name: 'DATA_SOURCE_USER', value: spec.user },
+            secretEnv('DATA_SOURCE_PASS', spec.password.secret, spec.password.key),
+          ],
+          ports: [{ name: 'metrics', containerPort: POSTGRES_EXPORTER_PORT, protocol: 'TCP' }],
+          readinessProbe: exporterProbes.readiness,
+          livenessProbe: exporterProbes.liveness,
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+          // The image runs as nobody (65534).
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsUser: 65534, runAsGroup: 65534 },
+        },
+      ]
+    : [];
   return statefulServer({
     app: spec.app,
     role: spec.role,
@@ -61,6 +94,8 @@ export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
       // The root is read-only: the server's socket and lock files go to their own volume.
       { name: 'run', mountPath: '/var/run/postgresql', emptyDir: { sizeLimit: '16Mi' } },
     ],
+    sidecars: exporter,
+    podAnnotations: spec.exporter ? scrapeAnnotations(POSTGRES_EXPORTER_PORT) : undefined,
     initContainers: standby
       ? [
           {

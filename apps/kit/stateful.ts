@@ -36,6 +36,10 @@ export interface StatefulServerSpec extends WorkloadId {
   initContainers?: IContainer[];
   /** Why the image needs a writable root filesystem; read-only (with a `/tmp` emptyDir) otherwise. */
   writableRoot?: string;
+  /** Containers beside the server (an exporter), sharing its network namespace. */
+  sidecars?: IContainer[];
+  /** Pod annotations (scrape annotations of a sidecar exporter). */
+  podAnnotations?: Record<string, string>;
 }
 
 export interface StatefulServer {
@@ -82,14 +86,14 @@ export function statefulServer(spec: StatefulServerSpec): StatefulServer {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels, ...(Object.keys(checksum).length ? { annotations: checksum } : {}) },
+        metadata: { labels, ...(Object.keys({ ...checksum, ...spec.podAnnotations }).length ? { annotations: { ...spec.podAnnotations, ...checksum } } : {}) },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 60,
           securityContext: podSecurity(spec.runAs),
           ...(spec.initContainers?.length ? { initContainers: spec.initContainers } : {}),
-          containers: [container],
+          containers: [container, ...(spec.sidecars ?? [])],
           ...(mounts.length ? { volumes: volumes(mounts) } : {}),
         },
       },

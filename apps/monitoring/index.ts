@@ -1,5 +1,7 @@
 // monitoring: the ft_services TIG stack, current versions. InfluxDB 1.x stores what Telegraf
 // collects on every node; Grafana reads it through a datasource provisioned from a ConfigMap.
+// Where the environment runs Prometheus (platform/prometheus.ts), Grafana also gets it as a
+// datasource, its URL handed over by the platform, and the dashboards of ./dashboards.ts.
 // Credentials are Secret references (ft_services used admin/admin and "password").
 import type { AppModel } from '../catalog.ts';
 import {
@@ -7,6 +9,12 @@ import {
   appSecrets, secretEnv, secretRef, statefulServer, webWorkload,
 } from '../kit/index.ts';
 import { AGENT_NAMESPACE, telegraf } from './telegraf.ts';
+import {
+  appDashboard, clusterDashboard, dashboardConfigMaps, DASHBOARDS_PATH, nodesDashboard, postgresPanels, traefikDashboard,
+  type Dashboard, type Datasource,
+} from './dashboards.ts';
+import type { MetricsFacts } from '../../platform/facts.ts';
+import type { Rule } from '../kit/index.ts';
 
 export interface MonitoringValues {
   /** Grafana's host; defaults to `grafana.<domain>`. */
@@ -55,8 +63,11 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
     ],
   });
 
+  const metrics = ctx.platform.metrics;
+  const prometheus = metrics ? prometheusProvisioning(metrics, Object.keys(ctx.env.apps).sort()) : undefined;
   // `$READER_PASSWORD` is expanded by Grafana from its environment when it reads the file.
   const datasources = configMap('grafana-datasources', {
+    ...(prometheus ? { 'prometheus.yaml': prometheus.datasourceFile } : {}),
     'influxdb.yaml': [
       'apiVersion: 1',
       'datasources:',
@@ -103,6 +114,12 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true, configMap: datasources },
       // The image logs to files there as well as to the console; the root is read-only.
       { name: 'logs', mountPath: '/var/log/grafana', emptyDir: { sizeLimit: '64Mi' } },
+      ...(prometheus
+        ? [
+            { name: 'dashboard-provider', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true, configMap: prometheus.provider },
+            { name: 'dashboards', mountPath: DASHBOARDS_PATH, readOnly: true, configMap: prometheus.files },
+          ]
+        : []),
     ],
     routes: [{ host }],
     ingress: ctx.platform.ingress,
@@ -120,6 +137,7 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
     appNamespace({ name: APP, app: APP }),
     ...influxdb.resources,
     datasources,
+    ...(prometheus ? [prometheus.provider, prometheus.files] : []),
     grafanaData,
     ...grafana.resources,
     defaultDeny(),
@@ -137,7 +155,7 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       app: APP,
       role: 'grafana',
       ingress: [{ peers: [{ namespace: ctx.platform.ingress.namespace }], ports: [GRAFANA_PORT] }],
-      egress: [{ peers: [{ role: 'influxdb' }], ports: [INFLUX_PORT] }],
+      egress: [{ peers: [{ role: 'influxdb' }], ports: [INFLUX_PORT] }, ...(prometheus ? [prometheus.egress] : [])],
     }),
   ], { runtimeObjects: declared(APP) });
   const agent = appComponent(AGENT_NAMESPACE, [
@@ -152,3 +170,41 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
   ], { syncWave: main.syncWave, runtimeObjects: declared(AGENT_NAMESPACE) });
   return [main, agent];
 };
+
+/** Grafana's datasource uid for Prometheus: what every dashboard query names. */
+export const PROMETHEUS_DATASOURCE: Datasource = { uid: 'prometheus', type: 'prometheus' };
+
+/** The Prometheus datasource file, the dashboards (platform + one per app) and Grafana's way out to Prometheus. */
+function prometheusProvisioning(metrics: MetricsFacts, apps: readonly string[]) {
+  const datasourceFile = [
+    'apiVersion: 1',
+    'datasources:',
+    '  - name: Prometheus',
+    `    uid: ${PROMETHEUS_DATASOURCE.uid}`,
+    `    type: ${PROMETHEUS_DATASOURCE.type}`,
+    '    access: proxy',
+    `    url: ${metrics.prometheusUrl}`,
+    '    isDefault: false',
+    '    editable: false',
+    '    jsonData:',
+    '      httpMethod: POST',
+    '      timeInterval: 30s',
+    '',
+  ].join('\n');
+  const dashboards: Dashboard[] = [
+    clusterDashboard,
+    nodesDashboard,
+    traefikDashboard,
+    ...apps.map((app) =>
+      appDashboard({
+        app,
+        // monitoring's node agent has its own namespace; django-web has a database exporter.
+        namespaces: app === APP ? [APP, AGENT_NAMESPACE] : [app],
+        ...(app === 'django-web' ? { extra: postgresPanels(app) } : {}),
+      }),
+    ),
+  ];
+  const { provider, files } = dashboardConfigMaps(dashboards, PROMETHEUS_DATASOURCE);
+  const egress: Rule = { peers: [{ namespace: metrics.namespace, podLabels: { ...metrics.prometheusPodLabels } }], ports: [metrics.prometheusPort] };
+  return { datasourceFile, provider, files, egress };
+}

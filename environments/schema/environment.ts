@@ -42,6 +42,18 @@ export const environmentSchema = z.strictObject({
   gitops: z.strictObject({ repoURL: z.string(), targetRevision: z.string(), argocdHost: z.string() }),
   strictPolicy: z.boolean(),
   platform: platformVersions,
+  monitoring: z
+    .strictObject({
+      retention: z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, { error: 'expected a Prometheus duration such as "15d"' }),
+      storage: z.string(),
+      alertmanagerStorage: z.string(),
+      prometheusSize: z.strictObject({
+        requests: z.strictObject({ cpu: z.string(), memory: z.string() }),
+        limits: z.strictObject({ memory: z.string() }),
+      }),
+      alertWebhook: z.strictObject({ secret: z.string(), key: z.string(), format: z.enum(['slack', 'webhook']) }),
+    })
+    .optional(),
   apps: appSelection,
   // Parsed and checked on import by sealedData() (environments/sealed.ts), which names the JSON file.
   sealed: z.custom<SealedData>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: 'expected the sealed data of environments/<env>.sealed.json' }),

@@ -16,7 +16,7 @@ export type PinScheme = 'semver' | 'major-minor' | 'build' | 'migration';
 export type AppName = keyof AppSelection & string;
 
 export const PIN_SCHEMES = {
-  'django-web': { api: 'semver', migration: 'migration', postgres: 'major-minor', public: 'semver', redis: 'semver' },
+  'django-web': { api: 'semver', migration: 'migration', postgres: 'major-minor', 'postgres-exporter': 'semver', public: 'semver', redis: 'semver' },
   hello: { image: 'build' },
   monitoring: { grafana: 'semver', influxdb: 'semver', telegraf: 'semver' },
   'sound-buzz': { navidrome: 'semver' },
@@ -32,6 +32,7 @@ export const PLATFORM_PIN_SCHEMES = {
   flannel: 'semver',
   'flannel-cni-plugin': 'semver',
   'kube-network-policies': 'semver',
+  'kube-prometheus-stack': 'semver',
   metallb: 'semver',
   'metrics-server': 'semver',
   'nfs-provisioner': 'semver',

@@ -62,7 +62,9 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
   const { namespace, domain } = scope;
   const env: Environment = { ...template.base, name: namespace, domain, apps: template.apps };
   const where = { env: namespace };
-  const facts = platform(env).facts;
+  // Previews are not monitored: a disposable app's backup and replica alerts would page the
+  // channel, and its namespace admits nothing but Traefik (so no scraping, no rules, no exporters).
+  const { metrics: _unmonitored, ...facts } = platform(env).facts;
   const ctx: AppContext = { env, platform: facts, assets: loadAppAssets() };
 
   const byId = new Map<string, { object: KubeObject; app: string }>();

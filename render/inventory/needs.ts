@@ -75,6 +75,18 @@ export function needsOf(o: KubeObject): Need[] {
   }
   if (group === 'traefik.io' && (o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP')) feature(obj(spec.tls)?.secretName, 'spec.tls.secretName');
   if (group === 'networking.k8s.io' && o.kind === 'Ingress') arr(spec.tls).forEach((t, i) => feature(obj(t)?.secretName, `spec.tls[${i}].secretName`));
+  if (group === 'monitoring.coreos.com' && o.kind === 'AlertmanagerConfig') {
+    // Where alerts are posted: the config applies, but the operator drops a receiver whose
+    // Secret is missing — the alerts go nowhere until it is sealed.
+    arr(spec.receivers).forEach((r, i) => {
+      for (const [list, field] of [['slackConfigs', 'apiURL'], ['webhookConfigs', 'urlSecret'], ['msteamsConfigs', 'webhookUrl'], ['discordConfigs', 'apiURL']] as const) {
+        arr(obj(r)?.[list]).forEach((c, j) => {
+          const ref = obj(obj(c)?.[field]);
+          feature(ref?.name, `spec.receivers[${i}].${list}[${j}].${field}`, str(ref?.key) ? [ref!.key as string] : []);
+        });
+      }
+    });
+  }
   if (group === 'argoproj.io' && o.kind === 'ApplicationSet') {
     arr(spec.generators).forEach((g, i) => {
       for (const [kind, provider] of Object.entries(obj(g) ?? {})) {

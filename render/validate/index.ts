@@ -15,6 +15,7 @@ import { checkProviders } from './providers.ts';
 import { isObject } from './json.ts';
 import { checkSize } from './size.ts';
 import { apiGroup } from '../scope.ts';
+import { checkPrometheusRule } from './promql.ts';
 
 /** A note tells what was not checked; it never fails a run. */
 export type Severity = 'error' | 'warning' | 'note';
@@ -88,6 +89,7 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
     checkSchema(ctx, item, o.apiVersion, o.kind, crdKinds);
     checkServerSide(ctx, item, o, o.kind);
     checkPolicy(ctx, item, o, o.kind);
+    if (o.kind === 'PrometheusRule' && o.apiVersion.startsWith('monitoring.coreos.com/')) checkPrometheusRule(ctx, item, o);
   }
   checkCrossRefs(ctx, items, new BundleIndex(items, inventory));
   checkProviders(ctx, items, inventory);

@@ -43,6 +43,8 @@ export const RULES: readonly Rule[] = [
   rule('schema/cron-schedule', 'error', 'A CronJob schedule the API server cannot parse (5 cron fields or a descriptor, no TZ=).'),
   rule('schema/time-zone', 'error', 'A CronJob timeZone that is not an IANA time zone name.'),
   rule('schema/too-large', 'error', 'An object larger than the cluster stores: ConfigMap/Secret data over 1 MiB, or over 1.5 MiB of JSON.'),
+  rule('schema/promql', 'error', 'A PrometheusRule expression that the PromQL grammar does not parse, or a rule without one.'),
+  rule('schema/alert-metadata', 'error', 'An alerting rule without a `severity` label (critical, warning, info) or a `summary` annotation.'),
   rule('schema/host', 'error', 'An Ingress host / TLS host or IngressRoute Host() matcher that is not a lower-case DNS name.'),
 
   rule('api/removed', 'error', 'The apiVersion/kind is removed in the target Kubernetes version.'),

@@ -30,6 +30,7 @@ const PACKAGES: Record<string, string> = {
   'traefik.io': '@kubernetes-models/traefik',
   'argoproj.io': '@kubernetes-models/argo-cd',
   'bitnami.com': '@kubernetes-models/sealed-secrets',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
 
 const SAFE_GROUP = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

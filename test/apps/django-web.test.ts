@@ -14,7 +14,8 @@ describe('django-web', () => {
       const np = find(env, C, 'NetworkPolicy', 'db');
       expect(np.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('db');
       expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-      expect(np.spec.ingress).toHaveLength(1);
+      // The second rule: Prometheus scraping the postgres_exporter sidecar (test below).
+      expect(np.spec.ingress).toHaveLength(2);
       const rule = np.spec.ingress[0];
       expect(rule.from.every((p: any) => p.namespaceSelector === undefined)).toBe(true);
       expect(rule.from.map(roleOf).sort()).toEqual(['api', 'backup', 'db-replica', 'migrate', 'public']);

@@ -54,7 +54,7 @@ describe('versions files (environments/<env>.versions.json) as the environments 
     const file = 'environments/prod.versions.json';
     const good = { apps: { hello: { image: '3aa9ddb' } }, platform: prod.platform };
     expect(loadVersions(file, good).apps.hello).toEqual({ image: '3aa9ddb' });
-    expect(renderError(() => loadVersions(file, { ...good, apps: { 'django-web': { api: 1.1, public: '1.1.0', postgres: '17.5', redis: '7.4.4', migration: '0006_voiture_annee_check' } } })).describe()).toBe(
+    expect(renderError(() => loadVersions(file, { ...good, apps: { 'django-web': { api: 1.1, public: '1.1.0', postgres: '17.5', 'postgres-exporter': 'v0.17.1', redis: '7.4.4', migration: '0006_voiture_annee_check' } } })).describe()).toBe(
       'environments/prod.versions.json › apps.django-web.api: expected a string, got number 1.1',
     );
     expect(renderError(() => loadVersions(file, { ...good, apps: { hello: { imag: '3aa9ddb' } } })).describe()).toBe('environments/prod.versions.json › apps.hello.imag: unknown key (did you mean image?)');

@@ -50,7 +50,10 @@ describe('a sealed feature secret', () => {
     const env = { ...dev, sealed: { ...dev.sealed, 'argocd/github-app-previews': { scope: 'strict' as const, encryptedData: { githubAppID: value, githubAppInstallationID: value, githubAppPrivateKey: value } } } };
     const r = renderEnvironment(env);
     expect(r.built.objects.find((o) => o.object.kind === 'SealedSecret' && o.object.metadata.name === 'github-app-previews')?.path).toBe('argocd/sealedsecret-github-app-previews.yaml');
-    expect(r.findings.filter((f) => f.rule.startsWith('converge/')).map((f) => f.message)).toEqual([expect.stringMatching(/^Middleware\/traefik\/dashboard-auth needs Secret traefik-dashboard-auth/)]);
+    expect(r.findings.filter((f) => f.rule.startsWith('converge/')).map((f) => f.message).sort()).toEqual([
+      expect.stringMatching(/^AlertmanagerConfig\/prometheus\/alert-routing needs Secret alertmanager-webhook/),
+      expect.stringMatching(/^Middleware\/traefik\/dashboard-auth needs Secret traefik-dashboard-auth/),
+    ]);
   });
 });
 

@@ -114,6 +114,11 @@ const cases: Case[] = [
   { rule: 'schema/time-zone', name: 'an offset is not a zone', bad: cron((c) => (c.spec.timeZone = '+01:00')), good: cron((c) => (c.spec.timeZone = 'Etc/GMT-1')) },
   { rule: 'schema/time-zone', name: 'Local', bad: cron((c) => (c.spec.timeZone = 'Local')), good: cron((c) => (c.spec.timeZone = 'UTC')) },
   { rule: 'schema/time-zone', name: 'empty', bad: cron((c) => (c.spec.timeZone = '')), good: cron((c) => delete c.spec.timeZone) },
+  { rule: 'schema/promql', name: 'unbalanced parenthesis', bad: extra([promRule({ expr: 'sum(rate(http_requests_total[5m])' })]), good: extra([promRule({})]) },
+  { rule: 'schema/promql', name: 'a recording rule with an empty expression', bad: extra([promRule({ alert: undefined, record: 'job:up:sum', expr: ' ' })]), good: extra([promRule({ alert: undefined, record: 'job:up:sum', expr: 'sum by (job) (up)' })]) },
+  { rule: 'schema/alert-metadata', name: 'alert without severity', bad: extra([promRule({ labels: {} })]), good: extra([promRule({})]) },
+  { rule: 'schema/alert-metadata', name: 'severity outside the routed set', bad: extra([promRule({ labels: { severity: 'page' } })]), good: extra([promRule({ labels: { severity: 'critical' } })]) },
+  { rule: 'schema/alert-metadata', name: 'alert without summary', bad: extra([promRule({ annotations: { description: 'x' } })]), good: extra([promRule({ annotations: { summary: 'Target down' } })]) },
   { rule: 'schema/host', name: 'upper-case Ingress host', bad: obj('Ingress', (i) => (i.spec.rules[0].host = 'Web.example.org')), good: obj('Ingress', (i) => (i.spec.rules[0].host = 'web.example.org')) },
   { rule: 'schema/host', name: 'Ingress wildcard only as the first label', bad: obj('Ingress', (i) => (i.spec.rules[0].host = 'web.*.example.org')), good: obj('Ingress', (i) => (i.spec.rules[0].host = '*.example.org')) },
   { rule: 'schema/host', name: 'Ingress host as an IP address', bad: obj('Ingress', (i) => (i.spec.rules[0].host = '172.16.0.200')), good: obj('Ingress', (i) => delete i.spec.rules[0].host) },
@@ -234,6 +239,16 @@ function asDeployment(j: Json): Json {
   j.spec.selector = { matchLabels: { j: 'x' } };
   j.spec.template.spec.restartPolicy = 'Always';
   return j;
+}
+
+/** A PrometheusRule with one alert, `rule` overriding its fields (undefined removes one). */
+function promRule(rule: Json): Json {
+  const r: Json = { alert: 'TargetDown', expr: 'up == 0', for: '5m', labels: { severity: 'warning' }, annotations: { summary: 'A target is down' }, ...rule };
+  for (const k of Object.keys(r)) if (r[k] === undefined) delete r[k];
+  return {
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'alerts', namespace: 'web' },
+    spec: { groups: [{ name: 'g', rules: [r] }] },
+  };
 }
 
 function job(): Json {
