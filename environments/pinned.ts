@@ -6,6 +6,8 @@ type AppPins = (typeof devVersions)['apps'];
 
 export function pinnedValues(pins: AppPins) {
   return {
+    // Upstream publishes only `latest`: pinned by digest.
+    ftps: { image: { repository: 'delfer/alpine-ftp-server', digest: pins.ftps.vsftpd } },
     hello: { image: { repository: 'ghcr.io/sound-buzz/vhelloworld', tag: pins.hello.image } },
     'sound-buzz': { version: pins['sound-buzz'].navidrome },
     'django-web': {

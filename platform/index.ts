@@ -15,6 +15,7 @@ import { traefik, traefikNetworkPolicies, traefikReleases } from './traefik.ts';
 import { sealedSecrets, sealedSecretsNetworkPolicies, sealedSecretsRelease } from './sealed-secrets.ts';
 import type { Resource } from '../render/types.ts';
 import { argocdRelease } from './argocd.ts';
+import { checkBackupStore, velero, veleroChartRelease, veleroPluginRelease, veleroRelease, type Velero } from './velero.ts';
 import { checkPlatformVersions, type ReleaseLine } from './releases.ts';
 
 /**
@@ -34,22 +35,28 @@ export const platformReleases: readonly ReleaseLine[] = [
   sealedSecretsRelease,
   traefikReleases.proxy,
   traefikReleases.chart,
+  veleroRelease,
+  veleroChartRelease,
+  veleroPluginRelease,
 ];
 
 export interface Platform {
   components: Component[];
   facts: PlatformFacts;
+  /** Velero's model: its Schedules are added once the apps' namespaces are known (render/build.ts). */
+  backup: Velero;
 }
 
 export function platform(env: Environment): Platform {
   checkNetwork(env);
   checkPlatformVersions(env, platformReleases);
+  checkBackupStore(env);
   const versions = env.platform;
   const lb = metallb(env.cluster, env.loadBalancer, versions);
   const nfs = nfsProvisioner(env.nfs, versions);
   const issuer = acme(env.acme, versions);
   const edge = traefik({
-    loadBalancerIp: lb.assign(env.loadBalancer.ingressIp),
+    loadBalancerIp: lb.assign(env.loadBalancer.ingressIp, 'Traefik (loadBalancer.ingressIp)'),
     storageClass: nfs.storageClass,
     acme: issuer.facts,
     trust: issuer.trust,
@@ -58,6 +65,7 @@ export function platform(env: Environment): Platform {
     versions,
   });
   const metrics = metricsServer(env.cluster, versions);
+  const backup = velero(env.cluster, env.backup, versions);
   // Each namespace's policies, from the facts of the components its pods talk to. Rendered
   // whether or not the environment enforces them (validation flags them as inert when not).
   const cluster = env.cluster;
@@ -69,10 +77,20 @@ export function platform(env: Environment): Platform {
     ...issuer.components.map((c) => (c.namespace === pebbleNamespace ? withPolicies(c, pebbleNetworkPolicies(edge.ingress.namespace)) : c)),
     withPolicies(edge.component, traefikNetworkPolicies(cluster, issuer.facts)),
     withPolicies(sealedSecrets(versions), sealedSecretsNetworkPolicies(cluster)),
+    backup.component,
   ];
   return {
     components,
-    facts: { storageClass: nfs.storageClass, ingress: edge.ingress, acme: issuer.facts, domain: env.domain, metricsApi: metrics.facts },
+    facts: {
+      storageClass: nfs.storageClass,
+      ingress: edge.ingress,
+      acme: issuer.facts,
+      domain: env.domain,
+      metricsApi: metrics.facts,
+      backup: backup.facts,
+      loadBalancer: { assign: (address, owner) => lb.assign(address, owner) },
+    },
+    backup,
   };
 }
 
