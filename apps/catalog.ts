@@ -3,6 +3,7 @@
 import type { Component } from '../render/types.ts';
 import type { AppContext } from './kit/context.ts';
 import { djangoWeb } from './django-web/index.ts';
+import { ftps } from './ftps/index.ts';
 import { hello } from './hello/index.ts';
 import { monitoring } from './monitoring/index.ts';
 import { soundBuzz } from './sound-buzz/index.ts';
@@ -12,6 +13,7 @@ export type AppModel<Values> = (values: Values, ctx: AppContext) => Component[];
 
 export const catalog = {
   'django-web': djangoWeb,
+  ftps,
   hello,
   monitoring,
   'sound-buzz': soundBuzz,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppSelection } from './catalog.ts';
 import type { Same } from './kit/schema.ts';
 import { djangoWebValues } from './django-web/schema.ts';
+import { ftpsValues } from './ftps/schema.ts';
 import { helloValues } from './hello/schema.ts';
 import { monitoringValues } from './monitoring/schema.ts';
 import { soundBuzzValues } from './sound-buzz/schema.ts';
@@ -13,6 +14,7 @@ import { wordpressValues } from './wordpress/schema.ts';
 
 export const appSelection = z.strictObject({
   'django-web': djangoWebValues.optional(),
+  ftps: ftpsValues.optional(),
   hello: helloValues.optional(),
   monitoring: monitoringValues.optional(),
   'sound-buzz': soundBuzzValues.optional(),

@@ -32,6 +32,17 @@ export const dev: Environment = {
     ingressIp: '172.16.0.200',
   },
   nfs: { server: '172.16.0.8', path: '/srv/nfs/kubedata', reclaimPolicy: 'Delete', archiveOnDelete: true },
+  // MinIO on its own lab VM beside the NFS server, as in the seed (not in the cluster: its volume
+  // would sit on the NFS server it is meant to survive). Plain HTTP on the lab segment only.
+  backup: {
+    store: { scheme: 'http', address: '172.16.0.9', port: 9000, bucket: 'velero', prefix: 'dev', region: 'us-east-1', credentialsSecret: 'velero-s3' },
+    schedules: {
+      daily: { cron: '0 1 * * *', keep: 3 },
+      weekly: { cron: '0 2 * * 0', keep: 2 },
+      monthly: { cron: '0 3 1 * *', keep: 1 },
+      yearly: { cron: '0 4 1 1 *', keep: 1 },
+    },
+  },
   domain: 'dev.sound-buzz.live',
   acme: { issuer: 'pebble', email: 'ops@sound-buzz.live' },
   gitops: {
@@ -51,6 +62,7 @@ export const dev: Environment = {
   },
   strictPolicy: false,
   apps: {
+    ftps: { ...pinned.ftps, address: '172.16.0.201', passivePorts: { first: 21000, last: 21009 }, volume: '1Gi' },
     hello: { ...pinned.hello, replicas: 2 },
     'sound-buzz': { ...pinned['sound-buzz'], volumes: { data: '500Mi', music: '20Gi' } },
     'django-web': {

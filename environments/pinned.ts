@@ -27,6 +27,8 @@ export function pinnedValues(versions: LoadedVersions) {
   const wordpress = need('wordpress');
   const monitoring = need('monitoring');
   return {
+    // Upstream publishes only `latest`: pinned by digest.
+    ftps: { image: { repository: 'delfer/alpine-ftp-server', digest: need('ftps').vsftpd } },
     hello: { image: { repository: ownedImages.vhelloworld.repository, tag: need('hello').image } },
     'sound-buzz': { version: need('sound-buzz').navidrome },
     'django-web': {

@@ -32,6 +32,25 @@ export const prod: Environment = {
     ingressIp: '192.168.50.200',
   },
   nfs: { server: '192.168.50.5', path: '/srv/nfs/kubedata-prod', reclaimPolicy: 'Retain', archiveOnDelete: true },
+  // MinIO on a dedicated VM with its own disks (the seed's setup), TLS with a public certificate.
+  backup: {
+    store: {
+      scheme: 'https',
+      address: '192.168.50.6',
+      port: 9000,
+      hostname: 'backup.sound-buzz.live',
+      bucket: 'velero',
+      prefix: 'prod',
+      region: 'us-east-1',
+      credentialsSecret: 'velero-s3',
+    },
+    schedules: {
+      daily: { cron: '0 1 * * *', keep: 7 },
+      weekly: { cron: '0 2 * * 0', keep: 4 },
+      monthly: { cron: '0 3 1 * *', keep: 12 },
+      yearly: { cron: '0 4 1 1 *', keep: 3 },
+    },
+  },
   domain: 'sound-buzz.live',
   acme: { issuer: 'letsencrypt', email: 'ops@sound-buzz.live', directory: 'production' },
   gitops: {
@@ -51,6 +70,7 @@ export const prod: Environment = {
   },
   strictPolicy: true,
   apps: {
+    ftps: { ...pinned.ftps, address: '192.168.50.201', passivePorts: { first: 21000, last: 21009 }, volume: '10Gi' },
     hello: { ...pinned.hello, replicas: 2 },
     'sound-buzz': { ...pinned['sound-buzz'], volumes: { data: '1Gi', music: '50Gi' } },
     'django-web': {

@@ -67,6 +67,46 @@ export interface NfsFacts {
   archiveOnDelete: boolean;
 }
 
+/** One tier of scheduled backups: when it runs and how many of its backups are kept. */
+export interface BackupTier {
+  /**
+   * Five-field cron in the Velero server's time zone (UTC unless the operator changed it), e.g.
+   * `0 1 * * *`. Velero runs one Backup per firing of the Schedule.
+   */
+  cron: string;
+  /** Backups of this tier kept: each expires after `keep` periods of the tier (Velero `ttl`). */
+  keep: number;
+}
+
+/**
+ * Where Velero writes backups and how long it keeps them. The object store is an S3-compatible
+ * server (MinIO, as in the seed) *outside* the cluster it backs up, and not on the NFS server
+ * that holds the volumes: a copy that shares the disks of the original is not a backup.
+ */
+export interface BackupFacts {
+  store: {
+    /** `https` unless the store only speaks HTTP on a trusted segment. */
+    scheme: 'https' | 'http';
+    /** The store's address: the NetworkPolicies allow egress to exactly this address and port. */
+    address: Ipv4;
+    port: number;
+    /** Name in the store's TLS certificate (the URL uses it when given; DNS must resolve it to `address`). */
+    hostname?: string;
+    bucket: string;
+    /** Folder inside the bucket, so several clusters can share one bucket. */
+    prefix: string;
+    /** S3 region the store answers for (MinIO's default is `us-east-1`). */
+    region: string;
+    /**
+     * Secret in Velero's namespace with key `cloud`: an AWS credentials file (`[default]`,
+     * `aws_access_key_id=…`, `aws_secret_access_key=…`) for the store. Sealed by the operator
+     * (docs/backups.md); never rendered with data.
+     */
+    credentialsSecret: string;
+  };
+  schedules: { daily: BackupTier; weekly: BackupTier; monthly: BackupTier; yearly: BackupTier };
+}
+
 export type AcmeChoice =
   | { issuer: 'pebble'; email: string }
   | { issuer: 'letsencrypt'; email: string; directory: 'production' | 'staging' };
@@ -105,6 +145,12 @@ export interface PlatformVersions {
   'kube-network-policies': string;
   /** metrics-server: image tag of kubernetes-sigs/metrics-server, e.g. `v0.8.1`. */
   'metrics-server': string;
+  /** Velero: server and node-agent image tag; the CRDs are synced from this tag of vmware-tanzu/velero, e.g. `v1.16.1`. */
+  velero: string;
+  /** Velero: vmware-tanzu `velero` Helm chart version that deploys the server and node-agent, e.g. `10.0.4`. */
+  'velero-chart': string;
+  /** Velero: image tag of velero-plugin-for-aws (the S3 object-store plugin), e.g. `v1.12.1`. */
+  'velero-plugin-for-aws': string;
   /** Traefik: proxy image tag, e.g. `v3.7.11`. */
   traefik: string;
   /** Traefik: traefik-helm-chart tag the traefik.io CRDs are synced from, e.g. `v41.3.0`. */
@@ -151,6 +197,8 @@ export interface Environment {
   network: NetworkSwitches;
   loadBalancer: LoadBalancerFacts;
   nfs: NfsFacts;
+  /** Velero's object store and schedules: every volume of the environment is backed up there. */
+  backup: BackupFacts;
   /** Base DNS domain; apps get hosts under it. */
   domain: string;
   acme: AcmeChoice;

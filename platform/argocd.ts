@@ -285,7 +285,7 @@ function upstreamApplication(c: Component, u: UpstreamSource, kustomize?: Kustom
   if (u.path !== undefined) source.path = u.path;
   if (u.chart !== undefined) {
     source.chart = u.chart;
-    source.helm = { releaseName: u.chart, ...(u.helmValues ? { valuesObject: u.helmValues } : {}) };
+    source.helm = { releaseName: u.chart, ...(u.skipCrds ? { skipCrds: true } : {}), ...(u.helmValues ? { valuesObject: u.helmValues } : {}) };
   }
   if (u.include !== undefined) source.directory = { include: u.include };
   if (kustomize) source.kustomize = kustomize;

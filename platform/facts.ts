@@ -1,5 +1,8 @@
 // What the platform provides to applications: typed values handed from one model to the next,
 // so a name such as the StorageClass is written once, by the model that creates it.
+import type { Ipv4 } from '../environments/types.ts';
+import type { LoadBalancerIp } from './metallb.ts';
+import type { BackupPlatformFacts } from './velero.ts';
 
 export interface StorageClassRef {
   name: string;
@@ -46,6 +49,13 @@ export interface PlatformFacts {
   /** Base domain of the environment. */
   domain: string;
   metricsApi: MetricsApiFacts;
+  /** Velero's namespace and Schedules (what the backup-age alert watches). */
+  backup: BackupPlatformFacts;
+  /**
+   * MetalLB's address pool: an app exposing a LoadBalancer Service reserves its address here
+   * (in the pool, not taken by Traefik or another app) and passes the returned value on.
+   */
+  loadBalancer: { assign(address: Ipv4, owner: string): LoadBalancerIp };
   /** Prometheus, where the environment runs one: apps add rules, exporters and scrape annotations only then. */
   metrics?: MetricsFacts;
 }

@@ -16,6 +16,7 @@ import { sealedSecrets, sealedSecretsNetworkPolicies, sealedSecretsRelease } fro
 import type { Resource } from '../render/types.ts';
 import { ARGOCD_NAMESPACE, argocdRelease } from './argocd.ts';
 import { kubePrometheusStackRelease, prometheus } from './prometheus.ts';
+import { checkBackupStore, velero, veleroChartRelease, veleroPluginRelease, veleroRelease, type Velero } from './velero.ts';
 import { checkPlatformVersions, type ReleaseLine } from './releases.ts';
 
 /**
@@ -36,22 +37,28 @@ export const platformReleases: readonly ReleaseLine[] = [
   sealedSecretsRelease,
   traefikReleases.proxy,
   traefikReleases.chart,
+  veleroRelease,
+  veleroChartRelease,
+  veleroPluginRelease,
 ];
 
 export interface Platform {
   components: Component[];
   facts: PlatformFacts;
+  /** Velero's model: its Schedules are added once the apps' namespaces are known (render/build.ts). */
+  backup: Velero;
 }
 
 export function platform(env: Environment): Platform {
   checkNetwork(env);
   checkPlatformVersions(env, platformReleases);
+  checkBackupStore(env);
   const versions = env.platform;
   const lb = metallb(env.cluster, env.loadBalancer, versions);
   const nfs = nfsProvisioner(env.nfs, versions);
   const issuer = acme(env.acme, versions);
   const edge = traefik({
-    loadBalancerIp: lb.assign(env.loadBalancer.ingressIp),
+    loadBalancerIp: lb.assign(env.loadBalancer.ingressIp, 'Traefik (loadBalancer.ingressIp)'),
     storageClass: nfs.storageClass,
     acme: issuer.facts,
     trust: issuer.trust,
@@ -62,8 +69,9 @@ export function platform(env: Environment): Platform {
   const metrics = metricsServer(env.cluster, versions);
   // Only where the environment asks for it: without the stack there are no monitoring CRDs,
   // so nothing may render a ServiceMonitor, PodMonitor or PrometheusRule (apps check `metrics`).
+  const backup = velero(env.cluster, env.backup, versions);
   const prom = env.monitoring
-    ? prometheus({ facts: env.monitoring, storageClass: nfs.storageClass, argocdNamespace: ARGOCD_NAMESPACE, versions })
+    ? prometheus({ facts: env.monitoring, storageClass: nfs.storageClass, argocdNamespace: ARGOCD_NAMESPACE, versions, backups: backup.facts })
     : undefined;
   // Each namespace's policies, from the facts of the components its pods talk to. Rendered
   // whether or not the environment enforces them (validation flags them as inert when not).
@@ -78,6 +86,7 @@ export function platform(env: Environment): Platform {
     withPolicies(edge.component, traefikNetworkPolicies(cluster, issuer.facts, scraper)),
     withPolicies(sealedSecrets(versions), sealedSecretsNetworkPolicies(cluster, scraper)),
     ...(prom ? [prom.component] : []),
+    backup.component,
   ];
   return {
     components,
@@ -88,7 +97,10 @@ export function platform(env: Environment): Platform {
       domain: env.domain,
       metricsApi: metrics.facts,
       ...(prom ? { metrics: prom.facts } : {}),
+      backup: backup.facts,
+      loadBalancer: { assign: (address, owner) => lb.assign(address, owner) },
     },
+    backup,
   };
 }
 

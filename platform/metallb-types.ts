@@ -71,14 +71,14 @@ export interface IL2Advertisement {
   status?: Record<string, never>;
 }
 
-// ---- the ValidateFunc protocol -------------------------------------------------------------
+// ---- the ValidateFunc protocol (shared with the other hand-typed CRDs: velero-types.ts) -----
 
 export type SchemaError = NonNullable<ValidateFunc<unknown>['errors']>[number];
 
 /** Checks one value at a JSON pointer, appending to `errors`. */
-type Check = (data: unknown, instancePath: string, errors: SchemaError[]) => void;
+export type Check = (data: unknown, instancePath: string, errors: SchemaError[]) => void;
 
-const fail = (
+export const fail = (
   errors: SchemaError[],
   instancePath: string,
   keyword: string,
@@ -88,7 +88,7 @@ const fail = (
   errors.push({ instancePath, schemaPath: `#/${keyword}`, keyword, params, message });
 };
 
-const isObject = (data: unknown): data is Record<string, unknown> =>
+export const isObject = (data: unknown): data is Record<string, unknown> =>
   typeof data === 'object' && data !== null && !Array.isArray(data);
 
 const typed =
@@ -97,11 +97,11 @@ const typed =
     if (!test(data)) fail(errors, path, 'type', { type }, `must be ${type}`);
   };
 
-const string = typed('string', (d) => typeof d === 'string');
-const boolean = typed('boolean', (d) => typeof d === 'boolean');
-const integer = typed('integer', (d) => typeof d === 'number' && Number.isInteger(d));
+export const string = typed('string', (d) => typeof d === 'string');
+export const boolean = typed('boolean', (d) => typeof d === 'boolean');
+export const integer = typed('integer', (d) => typeof d === 'number' && Number.isInteger(d));
 
-const arrayOf =
+export const arrayOf =
   (item: Check): Check =>
   (data, path, errors) => {
     if (!Array.isArray(data)) return fail(errors, path, 'type', { type: 'array' }, 'must be array');
@@ -109,7 +109,7 @@ const arrayOf =
   };
 
 /** An object with known properties: every one is read (absent or not), no other key is touched. */
-const object =
+export const object =
   (properties: Record<string, Check>, required: readonly string[] = []): Check =>
   (data, path, errors) => {
     if (!isObject(data)) return fail(errors, path, 'type', { type: 'object' }, 'must be object');
@@ -126,7 +126,7 @@ const object =
   };
 
 /** Delegates to a generated kubernetes-models schema (same protocol, same read discipline). */
-const generated = (schema: (data: unknown) => boolean): Check => {
+export const generated = (schema: (data: unknown) => boolean): Check => {
   const fn = schema as ValidateFunc<unknown> &
     ((data: unknown, ctx: { instancePath: string }) => boolean);
   return (data, instancePath, errors) => {
@@ -134,8 +134,8 @@ const generated = (schema: (data: unknown) => boolean): Check => {
   };
 };
 
-const objectMeta = generated(objectMetaSchema);
-const labelSelector = generated(labelSelectorSchema);
+export const objectMeta = generated(objectMetaSchema);
+export const labelSelector = generated(labelSelectorSchema);
 
 // ---- addresses -----------------------------------------------------------------------------
 
@@ -205,7 +205,7 @@ const poolAddress: Check = (data, path, errors) => {
 
 // ---- the two kinds -------------------------------------------------------------------------
 
-const typeMeta = (apiVersion: string, kind: string): Record<string, Check> => ({
+export const typeMeta = (apiVersion: string, kind: string): Record<string, Check> => ({
   apiVersion: (data, path, errors) => {
     if (data !== apiVersion) fail(errors, path, 'const', { allowedValue: apiVersion }, `must be ${apiVersion}`);
   },
@@ -255,7 +255,7 @@ const l2AdvertisementCheck = object(
   ['apiVersion', 'kind', 'metadata'],
 );
 
-function validateFunc<T>(check: Check): ValidateFunc<T> {
+export function validateFunc<T>(check: Check): ValidateFunc<T> {
   const fn = ((data: unknown, ctx?: { instancePath?: string }): data is T => {
     const errors: SchemaError[] = [];
     check(data, ctx?.instancePath ?? '', errors);

@@ -1,8 +1,9 @@
 // The cluster-wide alerts: each reads a metric that an exporter of the stack or of a platform
 // model publishes (platform/exporters.ts; a test holds every rule to that list).
 // App-specific alerts (backups, database replicas) are rendered by the apps that own them.
+import type { BackupPlatformFacts } from './velero.ts';
 import type { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { prometheusRule, type AlertGroup } from './alert-rules.ts';
+import { backupFreshnessAlerts, prometheusRule, type AlertGroup } from './alert-rules.ts';
 
 const DAY = 86400;
 /** Let's Encrypt certificates live 90 days and Traefik renews them 30 days before the end. */
@@ -105,6 +106,17 @@ export const platformAlertGroups: readonly AlertGroup[] = [
   },
 ];
 
-export function platformAlerts(): PrometheusRule {
-  return prometheusRule('platform-alerts', platformAlertGroups);
+export function platformAlerts(backups?: BackupPlatformFacts): PrometheusRule {
+  // A tier is late when its next run is due and six more hours (file-system copies of every
+  // volume) have passed without a success.
+  const velero: AlertGroup[] = backups?.schedules.length
+    ? [{
+        name: 'backups',
+        rules: backupFreshnessAlerts(backups.schedules.map((s) => ({ namespace: backups.namespace, schedule: s.cron, source: { kind: 'velero' as const, name: s.name }, graceSeconds: VELERO_GRACE_SECONDS }))),
+      }]
+    : [];
+  return prometheusRule('platform-alerts', [...platformAlertGroups, ...velero]);
 }
+
+/** How long a scheduled Velero backup may run (file-system copies of every volume) before it counts as late. */
+const VELERO_GRACE_SECONDS = 6 * 3600;

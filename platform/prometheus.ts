@@ -13,6 +13,7 @@
 //    so nothing forces the opposite choice.
 // The CRDs come with the chart's Application, one sync wave before this component's objects,
 // which are the first users of the CRDs; apps add their own rules later (wave ≥ -1).
+import type { BackupPlatformFacts } from './velero.ts';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
@@ -57,6 +58,8 @@ export interface PrometheusInput {
   /** Namespace of Argo CD, whose metrics Services a ServiceMonitor selects. */
   argocdNamespace: string;
   versions: PrometheusVersions;
+  /** Velero's Schedules: each gets a "backup older than its schedule" alert. */
+  backups?: BackupPlatformFacts;
 }
 
 export interface Prometheus {
@@ -172,7 +175,7 @@ export function prometheus(input: PrometheusInput): Prometheus {
         annotatedPods(),
         argocdMonitor(input.argocdNamespace),
         alertRouting(webhook),
-        platformAlerts(),
+        platformAlerts(input.backups),
       ],
       upstream: [chart],
       // The chart creates the Prometheus Service. The webhook Secret is the environment's to seal

@@ -5,6 +5,7 @@ import { catalog, type AppSelection } from '../apps/catalog.ts';
 import { platform } from '../platform/index.ts';
 import { argocd } from '../platform/argocd.ts';
 import { checkMetricsWaves } from '../platform/metrics-server.ts';
+import { checkBackupCoverage, namespacesWithClaims } from '../platform/backup-coverage.ts';
 import { preview } from '../environments/preview.ts';
 import { previewApplicationSet } from './delivery/preview-appset.ts';
 import { type Component, type KubeObject, type Resource, RenderError } from './types.ts';
@@ -47,6 +48,12 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
     appComponents.push(...withLocation({ env: env.name, component: app }, () => model(values, ctx)));
   }
   const components = [...base.components, ...appComponents];
+  // Velero's Schedules include every namespace that holds a volume, platform or app.
+  const backup = components.find((c) => c.name === base.backup.component.name);
+  if (backup) {
+    const claims = components.flatMap((c) => c.resources.map((r) => ({ component: c.name, object: toPlain(r, env.name, c) })));
+    backup.resources.push(...base.backup.schedules(namespacesWithClaims(claims)));
+  }
   // Pull request previews run on the cluster of the environment the preview template is based on.
   const previews = preview.base.name === env.name ? previewApplicationSet(env, preview) : [];
   components.push(withLocation({ env: env.name, component: 'argocd' }, () => argocd(env, components, base.facts, previews)));
@@ -72,6 +79,7 @@ export function buildEnvironment(env: Environment, assets: AppAssets = loadAppAs
   }
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   checkOwnedImages(env.name, objects);
+  checkBackupCoverage(env.name, objects);
   protectDataNamespaces(objects.map((o) => o.object));
   const secrets = secretInventory(env, components, objects);
   return { env, components, objects, secrets };

@@ -42,6 +42,8 @@ export interface UpstreamSource {
   chart?: string;
   /** Helm values, for a chart source. */
   helmValues?: Record<string, unknown>;
+  /** Leave the chart's `crds/` folder out (the CRDs come from another source). */
+  skipCrds?: boolean;
   /** Namespace the upstream objects go to, when it differs from the component's. */
   namespace?: string;
   /** Plain directory of manifests: which files to take. */

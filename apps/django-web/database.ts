@@ -135,7 +135,17 @@ function backup(input: DatabaseInput): Resource[] {
   }
   // Shared with the migration Job's pre-migration dump: ReadWriteMany where the class allows it.
   const accessMode = input.storageClass.readWriteMany ? 'ReadWriteMany' : 'ReadWriteOnce';
-  const volume = claim({ app: APP, name: BACKUP_CLAIM, size: b.volumeSize, storageClass: input.storageClass, accessMode });
+  const volume = claim({
+    app: APP,
+    name: BACKUP_CLAIM,
+    size: b.volumeSize,
+    storageClass: input.storageClass,
+    accessMode,
+    // Only the CronJob and the migration Job mount it, so Velero never finds it in a running pod.
+    // What it holds is also in Velero's backups: the primary's pre-backup hook dumps the database
+    // into its own volume. These dumps are the quick same-NFS rollback point for migrations.
+    disposable: 'local pg_dump copies for migration rollbacks; Velero backs up the database volume with its own pre-backup dump',
+  });
   // Dump to a temporary name, then rename: a failed dump never counts as one of the kept ones.
   const script = [
     'set -eu',

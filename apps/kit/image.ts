@@ -51,3 +51,15 @@ export function tagVersion(tag: string): string | null {
   const coerced = semver.coerce(tag);
   return coerced ? coerced.version : null;
 }
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * An image pinned by content, `repository@sha256:…`: for an upstream that publishes only a moving
+ * tag. The digest is the pin (in the versions file), so updating the image is a reviewed change.
+ */
+export function imageByDigest(repository: string, digest: string, where: ImageWhere): string {
+  if (!REPOSITORY.test(repository)) throw new RenderError({ component: where.app, field: where.field }, `"${repository}" is not an image repository name`);
+  if (!DIGEST.test(digest)) throw new RenderError({ component: where.app, field: where.field }, `"${digest}" is not an image digest (sha256: and 64 hex digits)`);
+  return `${repository}@${digest}`;
+}

@@ -1,7 +1,7 @@
 // The app kit: typed building blocks an app model composes.
 export type { AppContext } from './context.ts';
 export { argo, optOut, selectorLabels, workloadLabels, type WorkloadId } from './labels.ts';
-export { image, tagVersion, type ImageWhere, type TagScheme } from './image.ts';
+export { image, imageByDigest, tagVersion, type ImageWhere, type TagScheme } from './image.ts';
 export { appNamespace, type PodSecurityLevel } from './namespace.ts';
 export { configMap, configChecksum } from './config.ts';
 export { secretRef, secretEnv, appSecrets, type SecretRef, type SecretKeyOf, type SecretPlacement } from './secrets.ts';
@@ -15,3 +15,4 @@ export { webWorkload, type WebWorkload, type WebWorkloadSpec, type RouteMatch, t
 export { statefulServer, type StatefulServer, type StatefulServerSpec } from './stateful.ts';
 export { postgresStatefulSet, type PostgresSpec } from './postgres.ts';
 export { appComponent, hostOf } from './component.ts';
+export { backupHookAnnotations, disposable, excludeVolumes, type BackupHook } from './backup.ts';

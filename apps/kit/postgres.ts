@@ -96,6 +96,12 @@ export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
     ],
     sidecars: exporter,
     podAnnotations: spec.exporter ? scrapeAnnotations(POSTGRES_EXPORTER_PORT) : undefined,
+    // The primary writes a consistent dump into its own volume before Velero copies it: the raw
+    // files are copied while PostgreSQL writes them, so only the dump is certain to restore. The
+    // standby is re-cloned from the primary by pg_basebackup: not backed up at all.
+    backup: standby
+      ? { disposable: 'hot standby: after a restore it is cloned again from the primary (pg_basebackup)' }
+      : { hook: { command: ['sh', '-c', DUMP_SCRIPT], timeout: '30m' } },
     initContainers: standby
       ? [
           {
@@ -118,6 +124,16 @@ export function postgresStatefulSet(spec: PostgresSpec): StatefulServer {
       : undefined,
   });
 }
+
+/** Where the pre-backup dump lands: the volume root, beside (not inside) PGDATA. */
+export const POSTGRES_BACKUP_DUMP = `${DATA_DIR}/velero-dump.pgc`;
+
+// Written under a temporary name and renamed: a failed dump never replaces the last good one.
+const DUMP_SCRIPT = [
+  'set -eu',
+  `pg_dump -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Fc -f "${POSTGRES_BACKUP_DUMP}.partial"`,
+  `mv "${POSTGRES_BACKUP_DUMP}.partial" "${POSTGRES_BACKUP_DUMP}"`,
+].join('\n');
 
 // Clone only an empty volume: a standby that already has data resumes streaming on its own.
 const CLONE_SCRIPT = [

@@ -12,6 +12,7 @@ import type { Probes } from './probes.ts';
 import { resources, type Size } from './resources.ts';
 import { containerSecurity, podSecurity, withTmp, type RunAs } from './security.ts';
 import { claimSpec } from './storage.ts';
+import { backupHookAnnotations, disposable, excludeVolumes, type BackupHook } from './backup.ts';
 
 export interface DataVolume {
   /** volumeClaimTemplate name; PVCs are `<name>-<role>-<ordinal>`. */
@@ -40,6 +41,11 @@ export interface StatefulServerSpec extends WorkloadId {
   sidecars?: IContainer[];
   /** Pod annotations (scrape annotations of a sidecar exporter). */
   podAnnotations?: Record<string, string>;
+  /**
+   * How the data volume is backed up: a pre-backup hook (a consistent dump into the volume), or
+   * `disposable` with the reason it is not backed up at all (Velero is told to skip it).
+   */
+  backup?: { hook: Omit<BackupHook, 'container'> } | { disposable: string };
 }
 
 export interface StatefulServer {
@@ -58,7 +64,15 @@ export function statefulServer(spec: StatefulServerSpec): StatefulServer {
   const selector = selectorLabels(spec);
   const labels = workloadLabels(spec);
   const mounts: Mount[] = withTmp(spec.mounts ?? [], !spec.writableRoot);
-  const checksum = configChecksum([...(spec.envFrom ?? []), ...mountedConfigMaps(mounts)]);
+  const resource = `StatefulSet/${spec.app}/${spec.role}`;
+  const backup = spec.backup;
+  const podAnnotations = {
+    ...spec.podAnnotations,
+    ...configChecksum([...(spec.envFrom ?? []), ...mountedConfigMaps(mounts)]),
+    ...(backup && 'hook' in backup ? backupHookAnnotations({ container: spec.role, ...backup.hook }) : {}),
+    ...(backup && 'disposable' in backup ? excludeVolumes([spec.data.name]) : {}),
+  };
+  const claimAnnotations = backup && 'disposable' in backup ? disposable(backup.disposable, { app: spec.app, resource }) : {};
   const container: IContainer = {
     name: spec.role,
     image: spec.image,
@@ -86,7 +100,7 @@ export function statefulServer(spec: StatefulServerSpec): StatefulServer {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels, ...(Object.keys({ ...checksum, ...spec.podAnnotations }).length ? { annotations: { ...spec.podAnnotations, ...checksum } } : {}) },
+        metadata: { labels, ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}) },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
@@ -99,11 +113,8 @@ export function statefulServer(spec: StatefulServerSpec): StatefulServer {
       },
       volumeClaimTemplates: [
         {
-          metadata: { name: spec.data.name, labels: selector, annotations: { ...argo.keepData } },
-          spec: claimSpec(
-            { app: spec.app, name: spec.data.name, size: spec.data.size, storageClass: spec.data.storageClass },
-            `StatefulSet/${spec.app}/${spec.role}`,
-          ),
+          metadata: { name: spec.data.name, labels: selector, annotations: { ...argo.keepData, ...claimAnnotations } },
+          spec: claimSpec({ app: spec.app, name: spec.data.name, size: spec.data.size, storageClass: spec.data.storageClass }, resource),
         },
       ],
     },

@@ -3,6 +3,7 @@ import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolu
 import type { StorageClassRef } from '../../platform/facts.ts';
 import { RenderError } from '../../render/types.ts';
 import { argo } from './labels.ts';
+import { disposable } from './backup.ts';
 
 export type AccessMode = 'ReadWriteOnce' | 'ReadWriteMany';
 
@@ -13,6 +14,11 @@ export interface ClaimSpec {
   size: string;
   storageClass: StorageClassRef;
   accessMode?: AccessMode;
+  /**
+   * Not backed up, on purpose: what is lost and why that is fine. Without it, the render
+   * refuses a claim that no Velero backup copies (platform/backup-coverage.ts).
+   */
+  disposable?: string;
 }
 
 const QUANTITY = /^[1-9][0-9]*(Ki|Mi|Gi|Ti)$/;
@@ -32,7 +38,11 @@ export function claimSpec(spec: ClaimSpec, resource: string): IPersistentVolumeC
 /** A data volume Argo CD never prunes nor deletes: removing it from Git keeps the data. */
 export function claim(spec: ClaimSpec): PersistentVolumeClaim {
   return new PersistentVolumeClaim({
-    metadata: { name: spec.name, labels: { 'app.kubernetes.io/part-of': spec.app }, annotations: { ...argo.keepData } },
+    metadata: {
+      name: spec.name,
+      labels: { 'app.kubernetes.io/part-of': spec.app },
+      annotations: { ...argo.keepData, ...(spec.disposable === undefined ? {} : disposable(spec.disposable, { app: spec.app, resource: `PersistentVolumeClaim/${spec.name}` })) },
+    },
     spec: claimSpec(spec, `PersistentVolumeClaim/${spec.name}`),
   });
 }

@@ -30,6 +30,14 @@ const INFLUX_PORT = 8086;
 const GRAFANA_PORT = 3000;
 const DATABASE = 'telegraf';
 
+const INFLUX_SNAPSHOT = [
+  'set -eu',
+  'rm -rf /var/lib/influxdb/velero-backup.partial',
+  'influxd backup -portable /var/lib/influxdb/velero-backup.partial',
+  'rm -rf /var/lib/influxdb/velero-backup',
+  'mv /var/lib/influxdb/velero-backup.partial /var/lib/influxdb/velero-backup',
+].join('\n');
+
 /** InfluxDB's accounts, created on its first start (admin, a writer for Telegraf, a reader for Grafana). */
 const INFLUX = secretRef('influxdb-credentials', ['admin-password', 'writer-password', 'reader-password']);
 const GRAFANA = secretRef('grafana-admin', ['password']);
@@ -61,6 +69,8 @@ export const monitoring: AppModel<MonitoringValues> = (values, ctx) => {
       { name: 'INFLUXDB_READ_USER', value: 'grafana' },
       secretEnv('INFLUXDB_READ_USER_PASSWORD', INFLUX, 'reader-password'),
     ],
+    // A portable snapshot through the local backup port (127.0.0.1:8088), copied with the shards.
+    backup: { hook: { command: ['sh', '-c', INFLUX_SNAPSHOT], timeout: '30m' } },
   });
 
   const metrics = ctx.platform.metrics;

@@ -15,6 +15,8 @@ const minorVersion = z
   .regex(/^\d+\.\d+$/, { error: 'expected a major.minor version such as "1.33"' })
   .transform((v) => v as `${number}.${number}`);
 
+const backupTier = z.strictObject({ cron: z.string(), keep: z.int().positive() });
+
 const node = z.strictObject({ name: z.string(), ip: ipv4, controlPlane: z.boolean().optional() });
 
 export const environmentSchema = z.strictObject({
@@ -42,6 +44,19 @@ export const environmentSchema = z.strictObject({
   gitops: z.strictObject({ repoURL: z.string(), targetRevision: z.string(), argocdHost: z.string() }),
   strictPolicy: z.boolean(),
   platform: platformVersions,
+  backup: z.strictObject({
+    store: z.strictObject({
+      scheme: z.enum(['https', 'http']),
+      address: ipv4,
+      port: z.int().min(1).max(65535),
+      hostname: z.string().optional(),
+      bucket: z.string(),
+      prefix: z.string(),
+      region: z.string(),
+      credentialsSecret: z.string(),
+    }),
+    schedules: z.strictObject({ daily: backupTier, weekly: backupTier, monthly: backupTier, yearly: backupTier }),
+  }),
   monitoring: z
     .strictObject({
       retention: z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, { error: 'expected a Prometheus duration such as "15d"' }),

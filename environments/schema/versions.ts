@@ -19,6 +19,7 @@ export const platformVersions = pinsOf(PLATFORM_PIN_SCHEMES);
 export const versionsFile = z.strictObject({
   apps: z.strictObject({
     'django-web': pinsOf(PIN_SCHEMES['django-web']).optional(),
+    ftps: pinsOf(PIN_SCHEMES.ftps).optional(),
     hello: pinsOf(PIN_SCHEMES.hello).optional(),
     monitoring: pinsOf(PIN_SCHEMES.monitoring).optional(),
     'sound-buzz': pinsOf(PIN_SCHEMES['sound-buzz']).optional(),

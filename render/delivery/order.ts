@@ -8,6 +8,8 @@ const SEMVER_WITH_VARIANT = /^v?(\d+\.\d+\.\d+)(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?
 const MAJOR_MINOR = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
 const MIGRATION = /^(\d{4})_[A-Za-z0-9_]+$/;
 const BUILD_ID = /^[0-9a-f]{7,40}$|^\d{4}\.\d{2}\.\d{2}(?:[.-][0-9A-Za-z]+)?$/;
+/** An image pinned by content: upstream publishes only a moving tag. */
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** The orderable version inside a pin, or undefined when the pin is malformed for its scheme. */
 export function versionOf(scheme: PinScheme, pin: string): string | undefined {
@@ -27,6 +29,8 @@ export function versionOf(scheme: PinScheme, pin: string): string | undefined {
     }
     case 'build':
       return BUILD_ID.test(pin) ? pin : undefined;
+    case 'digest':
+      return DIGEST.test(pin) ? pin : undefined;
   }
 }
 
@@ -40,6 +44,8 @@ export function describeScheme(scheme: PinScheme): string {
       return 'a migration file stem NNNN_name';
     case 'build':
       return 'a commit hash (7–40 hex digits) or a dated build id YYYY.MM.DD';
+    case 'digest':
+      return 'an image digest sha256:<64 hex digits>';
   }
 }
 
@@ -50,6 +56,7 @@ export function compareWith(scheme: PinScheme, from: string, to: string): Order 
   const b = versionOf(scheme, to);
   if (a === undefined || b === undefined) return { unordered: `"${a === undefined ? from : to}" is not ${describeScheme(scheme)}` };
   if (scheme === 'build') return { unordered: 'build ids are not ordered' };
+  if (scheme === 'digest') return { unordered: 'image digests are not ordered' };
   if (scheme === 'migration') return { cmp: Math.sign(Number(b) - Number(a)) as -1 | 0 | 1 };
   const cmp = semver.compare(b, a);
   // Same version, different variant (`-php8.3-apache` → `-php8.4-apache`): a change, not an order.

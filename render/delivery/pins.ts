@@ -9,14 +9,16 @@ import type { PlatformVersions } from '../../environments/types.ts';
  * - `semver`: `1.2.3`, optional `-variant` (`6.8.2-php8.3-apache`), ordered by the version part;
  * - `major-minor`: `17.6` (PostgreSQL, MySQL-style), ordered like semver with a missing patch = 0;
  * - `build`: a commit hash we build ourselves, not ordered (any new build id is accepted);
- * - `migration`: a file stem `NNNN_name` in `apps/<app>/migrations/`, ordered by NNNN.
+ * - `migration`: a file stem `NNNN_name` in `apps/<app>/migrations/`, ordered by NNNN;
+ * - `digest`: `sha256:…` of an upstream image that only publishes a moving tag, not ordered.
  */
-export type PinScheme = 'semver' | 'major-minor' | 'build' | 'migration';
+export type PinScheme = 'semver' | 'major-minor' | 'build' | 'migration' | 'digest';
 
 export type AppName = keyof AppSelection & string;
 
 export const PIN_SCHEMES = {
   'django-web': { api: 'semver', migration: 'migration', postgres: 'major-minor', 'postgres-exporter': 'semver', public: 'semver', redis: 'semver' },
+  ftps: { vsftpd: 'digest' },
   hello: { image: 'build' },
   monitoring: { grafana: 'semver', influxdb: 'semver', telegraf: 'semver' },
   'sound-buzz': { navidrome: 'semver' },
@@ -40,6 +42,9 @@ export const PLATFORM_PIN_SCHEMES = {
   'sealed-secrets': 'semver',
   traefik: 'semver',
   'traefik-chart': 'semver',
+  velero: 'semver',
+  'velero-chart': 'semver',
+  'velero-plugin-for-aws': 'semver',
 } as const satisfies Record<keyof PlatformVersions, PinScheme>;
 
 /** The group of platform pins: promoted like an app (`platform`), or one pin (`platform/metallb`). */

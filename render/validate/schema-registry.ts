@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as metallb from '../../platform/metallb-types.ts';
+import * as velero from '../../platform/velero-types.ts';
 
 export interface AjvError {
   instancePath: string;
@@ -39,7 +40,7 @@ const SAFE_KIND = /^[A-Z][A-Za-z0-9]*$/;
 
 const cache = new Map<string, SchemaCheck | null>();
 
-for (const value of Object.values(metallb as Record<string, unknown>)) {
+for (const value of [...Object.values(metallb as Record<string, unknown>), ...Object.values(velero as Record<string, unknown>)]) {
   if (isModelClass(value)) {
     cache.set(`${String(value.apiVersion)}/${String(value.kind)}`, checkOf(value));
   }

@@ -35,7 +35,7 @@ describe('versions files', () => {
     const parse = (apps: unknown) => renderError(() => parseVersions(JSON.stringify({ apps, platform }), 'x')).describe();
     expect(parse({ hello: {} })).toBe('environments/x.versions.json › apps.hello.image: missing (expected a string)');
     expect(parse({ hello: { image: 'abc1234', tag: 'x' } })).toBe('environments/x.versions.json › apps.hello.tag: unknown key (known: image)');
-    expect(parse({ nope: {} })).toBe('environments/x.versions.json › apps.nope: unknown key (known: django-web, hello, monitoring, sound-buzz, wordpress)');
+    expect(parse({ nope: {} })).toBe('environments/x.versions.json › apps.nope: unknown key (known: django-web, ftps, hello, monitoring, sound-buzz, wordpress)');
     expect(parse({ hello: { image: 1.1 } })).toBe('environments/x.versions.json › apps.hello.image: expected a string, got number 1.1');
     expect(parse({ hello: { imag: 'abc1234' } })).toBe('environments/x.versions.json › apps.hello.imag: unknown key (did you mean image?)');
   });

@@ -51,7 +51,7 @@ describe('Argo CD', () => {
 
     it(`${env.name}: CRDs come from upstream at pinned tags, one wave before their component, never pruned`, () => {
       const crds = [...apps.values()].filter((a) => a.metadata.name.endsWith('-crds'));
-      expect(crds.map((a) => a.metadata.name).sort()).toEqual(['metallb-crds', 'sealed-secrets-crds', 'traefik-crds']);
+      expect(crds.map((a) => a.metadata.name).sort()).toEqual(['metallb-crds', 'sealed-secrets-crds', 'traefik-crds', 'velero-crds']);
       for (const a of crds) {
         expect(a.spec.source.repoURL).toMatch(/^https:\/\/github\.com\//);
         expect(a.spec.source.targetRevision).toMatch(/^v\d+\.\d+\.\d+$/);
@@ -59,7 +59,7 @@ describe('Argo CD', () => {
         expect(wave(a)).toBe(wave(apps.get(a.metadata.name.replace(/-crds$/, ''))) - 1);
       }
       // Traefik's and MetalLB's CRDs overflow the last-applied annotation of a client-side apply.
-      for (const big of ['metallb-crds', 'traefik-crds']) expect(apps.get(big)?.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+      for (const big of ['metallb-crds', 'traefik-crds', 'velero-crds']) expect(apps.get(big)?.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
       expect(apps.get('metallb-crds')?.spec.ignoreDifferences).toEqual([
         { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', jsonPointers: ['/spec/conversion/webhook/clientConfig/caBundle'] },
       ]);

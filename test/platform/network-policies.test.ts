@@ -33,8 +33,8 @@ describe('platform namespaces', () => {
   it('deny by default wherever their pods are on the pod network; kube-flannel, kube-system and argocd do not, on purpose', () => {
     const platformNamespaces = new Set(buildEnvironment(dev).components.filter((c) => c.layer === 'platform').map((c) => c.namespace));
     expect(new NetworkPolicies(devObjects).defaultDenyNamespaces().filter((n) => platformNamespaces.has(n)))
-      .toEqual(['metallb-system', 'nfs-provisioner', 'pebble', 'sealed-secrets', 'traefik']);
-    expect(new NetworkPolicies(prodObjects).defaultDenyNamespaces()).toEqual(expect.arrayContaining(['metallb-system', 'nfs-provisioner', 'sealed-secrets', 'traefik']));
+      .toEqual(['metallb-system', 'nfs-provisioner', 'pebble', 'sealed-secrets', 'traefik', 'velero']);
+    expect(new NetworkPolicies(prodObjects).defaultDenyNamespaces()).toEqual(expect.arrayContaining(['metallb-system', 'nfs-provisioner', 'sealed-secrets', 'traefik', 'velero']));
     // flannel runs on the host network only; kube-system holds CoreDNS and the control plane
     // (only metrics-server is isolated there); Argo CD's install ships its own ingress policies.
     const nsOf = (o: KubeObject) => o.metadata.namespace;

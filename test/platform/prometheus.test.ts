@@ -137,7 +137,7 @@ describe('alert rules', () => {
     expect(unexported('dev', 'django-web', 'rate(http_requests_total[5m]) > 1')).toEqual(['http_requests_total']);
     expect(unexported('dev', 'django-web', 'pg_replication_lag_seconds > 300')).toEqual([]);
     expect(unexported('dev', 'hello', 'pg_replication_lag_seconds > 300')).toEqual(['pg_replication_lag_seconds']);
-    expect(unexported('dev', 'prometheus', 'velero_backup_last_successful_timestamp')).toEqual(['velero_backup_last_successful_timestamp']);
+    expect(unexported('dev', 'prometheus', 'certmanager_certificate_expiration_timestamp_seconds')).toEqual(['certmanager_certificate_expiration_timestamp_seconds']);
   });
 
   it('alerts when the newest backup is older than its schedule allows, or when none ever succeeded', () => {

@@ -35,8 +35,8 @@ describe('environment values (environments/<env>.ts)', () => {
   });
 
   it('rejects an unknown app and an unknown top-level key', () => {
-    expect(problem(prodWith((e) => (e.apps.nextcloud = { replicas: 1 })))).toBe('environments/prod.ts › apps.nextcloud: unknown key (known: django-web, hello, monitoring, sound-buzz, wordpress)');
-    expect(problem(prodWith((e) => (e.frobnicate = true)))).toMatch(/^environments\/prod\.ts › frobnicate: unknown key \(known: acme, apps, cluster, domain, gitops, .*strictPolicy.*\)$/);
+    expect(problem(prodWith((e) => (e.apps.nextcloud = { replicas: 1 })))).toBe('environments/prod.ts › apps.nextcloud: unknown key (known: django-web, ftps, hello, monitoring, sound-buzz, wordpress)');
+    expect(problem(prodWith((e) => (e.frobnicate = true)))).toMatch(/^environments\/prod\.ts › frobnicate: unknown key \(known: acme, apps, .*cluster, domain, gitops, .*strictPolicy.*\)$/);
   });
 
   it('names the field of a wrong type or value', () => {
