@@ -30,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
     (command ? process.stdout : process.stderr).write(commandList());
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-V') {
+    // From package.json, read as text: answered before any model or schema loads.
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    process.stdout.write(`${pkg.name} ${pkg.version} (node ${process.version})\n`);
+    return 0;
+  }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     process.stderr.write(`error: unknown command "${command}" (one of: ${COMMANDS.join(', ')}; \`node render/cli.ts --help\` describes them)\n`);
     return 2;
