@@ -144,11 +144,15 @@ const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter((t
  * the ones walkDocument reports (YAML 1.1 booleans and octals) and merge keys send the document
  * to the slow reader.
  */
+const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+
 const YAML11_SCALAR = new Type('tag:yaml.org,2002:gitops-yaml11', {
   kind: 'scalar',
   resolve: (data: string | null) => data !== null,
   construct: (source: string) => {
     if (source === '<<') throw new NeedsPositions();
+    // Most scalars are words: only these few words are anything but strings in YAML 1.1.
+    if (/^[A-Za-z]/.test(source) && !YAML11_WORDS.test(source)) return source;
     const tag = YAML11_TAGS.find((t) => t.test!.test(source));
     if (!tag) return source;
     let failed = false;

@@ -21,7 +21,7 @@ const SAMPLES: Record<string, string> = {
   plain: `${cm('a')}---\n${cm('b')}`,
   'comments and blank lines before content': `# head\n\n---\n# about b\n\n${cm('b')}--- # trailing comment\n${cm('c')}`,
   'YAML 1.1 boolean and octal': `${cm('a')}---\n${cm('b', '  flag: yes\n  mode: 0644\n')}---\n${cm('c')}`,
-  'numbers, timestamps, nulls the 1.1 way': `${cm('a', '  n: 1_000\n  t: 10:30\n  h: 0x1F\n  f: .5\n  e: 1e3\n  z: ~\n  d: 2024-01-02\n  v: 1.2.3\n  b: True\n')}`.replace('data:\n  a: "1"\n', 'spec:\n  a: "1"\n'),
+  'numbers, timestamps, nulls the 1.1 way': `${cm('a', '  n: 1_000\n  t: 10:30\n  h: 0x1F\n  f: .5\n  e: 1e3\n  z: ~\n  d: 2024-01-02\n  v: 1.2.3\n  b: True\n  empty:\n  w: Yes\n')}`.replace('data:\n  a: "1"\n', 'spec:\n  a: "1"\n'),
   'duplicate key': `${cm('a')}---\n${cm('b', '  a: "2"\n')}---\n${cm('c')}`,
   'anchors and merge keys': `${cm('a')}---\nbase: &b {x: 1}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: *b\n  name: m\n`,
   'a List and an array': `apiVersion: v1\nkind: List\nitems:\n  - ${cm('a').split('\n').join('\n    ')}\n---\n- ${cm('b').split('\n').join('\n  ')}`,
