@@ -2,6 +2,8 @@
 // The only entry point with I/O. `node render/cli.ts <command> [args]`; each command is declared
 // (summary, flags) in render/commands/specs.ts and lives in render/commands/<command>.ts, which
 // exports `run(args): Promise<number>` (the exit code).
+// First: every command module imported after this one is read from the type-stripped cache.
+import './strip-cache.mjs';
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
