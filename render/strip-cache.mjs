@@ -5,16 +5,17 @@
 // Node version, then read back as plain JavaScript.
 // Plain JavaScript itself (this file runs before any .ts loads). Stripping keeps every line and
 // column, so stack traces and error locations are unchanged; a file Node cannot strip (a syntax
-// error, an enum) is left to Node, which reports it as before. Safe to delete the cache at any
-// time ($TMPDIR/gitops-strip-cache); GITOPS_STRIP_CACHE=0 turns it off.
+// error, an enum) is left to Node, which reports it as before. The cache lives in the checkout
+// (node_modules/.cache/gitops-strip-cache, like other tools' caches), not in a shared temp dir
+// where another user could plant code under a predictable name. Safe to delete at any time;
+// GITOPS_STRIP_CACHE=0 turns it off.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DIR = join(tmpdir(), 'gitops-strip-cache');
+const DIR = fileURLToPath(new URL('../node_modules/.cache/gitops-strip-cache/', import.meta.url));
 const ROOT = new URL('../', import.meta.url).href;
 
 function stripped(source) {
@@ -35,7 +36,7 @@ function stripped(source) {
     process.emitWarning = emit;
   }
   try {
-    mkdirSync(DIR, { recursive: true });
+    mkdirSync(DIR, { recursive: true, mode: 0o700 });
     // Written aside and renamed: a concurrent run never reads half a file.
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, js);
