@@ -1,9 +1,11 @@
-// npm run bench -- [--apps W] [--runs N] [--format text|json] [--keep]
+// npm run bench -- [--apps W[,W…]] [--runs N] [--vs "<command>"] [--format text|json] [--keep]
 // Generates a synthetic repository in a temp dir — this repo's pipeline and platform plus W apps
 // (ConfigMap, Deployment, Service, Ingress, HPA) × 3 environments that differ in replicas, image
 // tag and host — and times `node render/cli.ts render` in it as a whole process, as a user runs it.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+// Start-up (`--version`, `--help`, the real repository's render and its first line) is reported
+// on its own; `--vs` times another command pair by pair with ours and prints the ratio.
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +16,17 @@ const BENCH = command({
   summary: 'Render benchmark on a synthetic repository, then the validator alone (reports, never asserts).',
   usage: '[options]',
   flags: {
-    apps: { type: 'string', default: '100', value: '<W>', description: 'synthetic apps per environment (5 objects each, 3 environments)' },
+    apps: { type: 'string', default: '10,1000', value: '<W[,W…]>', description: 'synthetic apps per environment (5 objects each, 3 environments); several sizes comma-separated' },
     runs: { type: 'string', default: '3', value: '<n>', description: 'timed runs per measure (the median is shown)' },
+    vs: { type: 'string', value: '<command>', description: 'also time this shell command (run in the synthetic repository; $BENCH_APPS is W) pair by pair with each cold render and print the ratio theirs/ours' },
     format: { type: 'string', default: 'text', choices: ['text', 'json'], value: '<format>', description: 'output format' },
     keep: { type: 'boolean', description: 'keep the synthetic repository (its path is printed)' },
   },
 });
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
+/** `node render/cli.ts` as the npm scripts run it: with the type-stripped cache loaded first. */
+const CLI = ['--import', './render/strip-cache.mjs', 'render/cli.ts'];
 const ENVS = ['bench-a', 'bench-b', 'bench-c'];
 
 export function makeSyntheticRepo(apps: number): string {
@@ -52,6 +57,33 @@ export function makeSyntheticRepo(apps: number): string {
   return dir;
 }
 
+interface Timed {
+  wallMs: number;
+  /** Time to the first line on stdout, when there was one. */
+  firstLineMs?: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end; wall time from spawn to exit, as a user waiting on it sees it. */
+function timeProcess(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; shell?: boolean }): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    let firstLineMs: number | undefined;
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, shell: options.shell ?? false, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (firstLineMs === undefined && chunk.includes('\n')) firstLineMs = performance.now() - start;
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ wallMs: performance.now() - start, ...(firstLineMs === undefined ? {} : { firstLineMs }), status, stdout, stderr }));
+  });
+}
+
 interface RunResult {
   wallMs: number;
   objects: number;
@@ -59,58 +91,143 @@ interface RunResult {
   phases: Record<string, number>;
 }
 
-function timeRender(dir: string, cold: boolean): RunResult {
-  if (cold) rmSync(join(dir, 'rendered'), { recursive: true, force: true });
-  const start = performance.now();
-  const r = spawnSync(process.execPath, ['render/cli.ts', 'render', '--quiet'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GITOPS_RENDER_STATS: '1' } });
-  const wallMs = performance.now() - start;
+let aside = 0;
+
+async function timeRender(dir: string, cold: boolean): Promise<RunResult> {
+  // Cold runs write every file. The previous output is renamed aside, not deleted: on ext4,
+  // creating files right after deleting as many costs ~10× a settled disk, which measured the
+  // file system's journal rather than the render. The asides go with the temp dir.
+  const out = join(dir, 'rendered');
+  if (cold && existsSync(out)) renameSync(out, join(dir, `.rendered-aside-${aside++}`));
+  const r = await timeProcess(process.execPath, [...CLI, 'render', '--quiet'], { cwd: dir, env: { ...process.env, GITOPS_RENDER_STATS: '1' } });
   if (r.status !== 0) throw new Error(`render failed in ${dir}:\n${r.stderr.split('\n').slice(0, 5).join('\n')}\n…\n${r.stderr.split('\n').slice(-4).join('\n')}`);
   const stat = (tag: string): Record<string, number> => JSON.parse(/^GITOPS_RENDER_\w+ (.*)$/m.exec(r.stderr.split('\n').filter((l) => l.startsWith(tag)).join('\n'))?.[1] ?? '{}') as Record<string, number>;
   const phases = stat('GITOPS_RENDER_PHASES');
   const stats = stat('GITOPS_RENDER_STATS');
-  return { wallMs, objects: phases.objects ?? 0, maxRssMiB: (stats.maxRssKiB ?? 0) / 1024, phases };
+  return { wallMs: r.wallMs, objects: phases.objects ?? 0, maxRssMiB: (stats.maxRssKiB ?? 0) / 1024, phases };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number): number => Math.round(x);
+const significant = (x: number): number => Number(x.toPrecision(3));
 
-async function main(): Promise<void> {
-  const { values } = parse(BENCH, process.argv.slice(2));
-  const apps = Number(values.apps);
-  const runs = Number(values.runs);
+/** A copy of the repository as it is (environments, models, committed rendered/), to time what a user runs. */
+function copyRealRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-real-'));
+  for (const s of ['environments', 'platform', 'apps', 'render', 'rendered', 'package.json']) {
+    if (existsSync(join(REPO, s))) cpSync(join(REPO, s), join(dir, s), { recursive: true });
+  }
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** Whole-process times of the commands that load least, and of the real repository's render. */
+async function startup(runs: number) {
+  const dir = copyRealRepo();
+  try {
+    const node = (args: string[], env?: NodeJS.ProcessEnv) => timeProcess(process.execPath, args, { cwd: dir, ...(env ? { env } : {}) });
+    const times = async (args: string[]) => {
+      await node(args); // fills the compile cache and the page cache; not counted
+      const rs: Timed[] = [];
+      for (let i = 0; i < runs; i++) rs.push(await node(args));
+      const bad = rs.find((r) => r.status !== 0);
+      if (bad) throw new Error(`node ${args.join(' ')} failed: ${bad.stderr.trim().split('\n').slice(-1)[0]}`);
+      return rs;
+    };
+    const nodeAlone = median((await times(['-e', '0'])).map((r) => r.wallMs));
+    const version = median((await times([...CLI, '--version'])).map((r) => r.wallMs));
+    const help = median((await times([...CLI, '--help'])).map((r) => r.wallMs));
+    const render = await times([...CLI, 'render']);
+    return {
+      nodeMs: round(nodeAlone),
+      versionMs: round(version),
+      helpMs: round(help),
+      // Over the committed rendered/ (nothing to write): what `npm run render` costs on a clean checkout.
+      realRenderMs: round(median(render.map((r) => r.wallMs))),
+      realRenderFirstLineMs: round(median(render.map((r) => r.firstLineMs ?? r.wallMs))),
+      realObjects: Number(/(\d+) unchanged/.exec(render[0]!.stdout)?.[1] ?? 0),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One size: cold runs (each paired with `vs` when given), then warm runs. */
+async function measure(apps: number, runs: number, vs: string | undefined, keep: boolean) {
   const dir = makeSyntheticRepo(apps);
   try {
-    timeRender(dir, true); // warm the filesystem cache; not counted
-    // Cold: no rendered/ yet, every file is written (what the peers were measured on).
-    const results = Array.from({ length: runs }, () => timeRender(dir, true));
+    await timeRender(dir, true); // warm the filesystem cache; not counted
+    if (vs) await timeProcess(vs, [], { cwd: dir, shell: true, env: { ...process.env, BENCH_APPS: String(apps) } });
+    const results: RunResult[] = [];
+    const ratios: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      // Cold: every file is written (what the peers were measured on).
+      const ours = await timeRender(dir, true);
+      results.push(ours);
+      if (vs) {
+        const t = await timeProcess(vs, [], { cwd: dir, shell: true, env: { ...process.env, BENCH_APPS: String(apps) } });
+        if (t.status !== 0) throw new Error(`--vs command failed (exit ${t.status}): ${t.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+        theirs.push(t.wallMs);
+        ratios.push(t.wallMs / ours.wallMs);
+      }
+    }
     // Warm: re-render over an up-to-date rendered/ (the everyday case: nothing or little changed).
-    const warm = median(Array.from({ length: runs }, () => timeRender(dir, false).wallMs));
+    const warm: number[] = [];
+    for (let i = 0; i < runs; i++) warm.push((await timeRender(dir, false)).wallMs);
     const wall = median(results.map((r) => r.wallMs));
     const best = results.find((r) => r.wallMs === wall)!;
-    const summary = {
+    return {
       apps,
       environments: ENVS.length,
       objects: best.objects,
       runs,
-      wallMs: Math.round(wall),
-      minWallMs: Math.round(Math.min(...results.map((r) => r.wallMs))),
-      objectsPerSecond: Math.round(best.objects / (wall / 1000)),
-      peakMiB: Math.round(Math.max(...results.map((r) => r.maxRssMiB))),
-      warmWallMs: Math.round(warm),
-      phasesMs: Object.fromEntries(Object.entries(best.phases).filter(([k]) => k !== 'objects').map(([k, v]) => [k, Math.round(v)])),
-      validateOnly: validateOnly(apps),
+      wallMs: round(wall),
+      minWallMs: round(Math.min(...results.map((r) => r.wallMs))),
+      objectsPerSecond: round(best.objects / (wall / 1000)),
+      peakMiB: round(Math.max(...results.map((r) => r.maxRssMiB))),
+      warmWallMs: round(median(warm)),
+      phasesMs: Object.fromEntries(Object.entries(best.phases).filter(([k]) => k !== 'objects').map(([k, v]) => [k, round(v)])),
+      ...(vs ? { vs: { command: vs, wallMs: round(median(theirs)), ratio: significant(median(ratios)), minRatio: significant(Math.min(...ratios)), maxRatio: significant(Math.max(...ratios)) } } : {}),
     };
-    if (values.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else {
+  } finally {
+    if (keep) process.stderr.write(`kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parse(BENCH, process.argv.slice(2));
+  const sizes = values.apps.split(',').map((a) => Number(a.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new UsageError(`bench: --apps takes whole numbers (comma-separated), not "${values.apps}"`);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`bench: --runs takes a positive whole number, not "${values.runs}"`);
+  const text = values.format === 'text';
+  const start = await startup(runs);
+  if (text) {
+    process.stdout.write(
+      `start-up (whole process, median of ${runs}): node alone ${start.nodeMs} ms, --version ${start.versionMs} ms, --help ${start.helpMs} ms; ` +
+        `real repository render (${start.realObjects} objects, nothing to write) ${start.realRenderMs} ms, first line after ${start.realRenderFirstLineMs} ms\n`,
+    );
+  }
+  const results = [];
+  for (const apps of sizes) {
+    const s = await measure(apps, runs, values.vs, values.keep ?? false);
+    results.push(s);
+    if (text) {
       process.stdout.write(
-        `render W=${apps} × ${ENVS.length} envs: ${summary.objects} objects, wall ${summary.wallMs} ms (median of ${runs}, min ${summary.minWallMs} ms), ` +
-          `${summary.objectsPerSecond} objects/s, peak ${summary.peakMiB} MiB; over an up-to-date rendered/: ${summary.warmWallMs} ms\n` +
-          `  phases (ms): ${Object.entries(summary.phasesMs).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}\n` +
-          (summary.validateOnly ? `  validator alone: ${summary.validateOnly.split('\n').join('\n  ')}\n` : ''),
+        `render W=${apps} × ${ENVS.length} envs: ${s.objects} objects, cold ${s.wallMs} ms (median of ${runs}, min ${s.minWallMs} ms), ` +
+          `${s.objectsPerSecond} objects/s, peak ${s.peakMiB} MiB; over an up-to-date rendered/: ${s.warmWallMs} ms\n` +
+          `  phases (ms): ${Object.entries(s.phasesMs).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}\n` +
+          (s.vs ? `  vs \`${s.vs.command}\`: ${s.vs.wallMs} ms, ratio theirs/ours ${s.vs.ratio}× (pairs: ${s.vs.minRatio}–${s.vs.maxRatio}×)\n` : ''),
       );
     }
-  } finally {
-    if (values.keep) process.stderr.write(`kept ${dir}\n`);
-    else rmSync(dir, { recursive: true, force: true });
+  }
+  const validator = validateOnly(Math.max(...sizes));
+  if (text) {
+    if (validator) process.stdout.write(`validator alone: ${validator.split('\n').join('\n  ')}\n`);
+  } else {
+    process.stdout.write(`${JSON.stringify({ startup: start, sizes: results, validateOnly: validator })}\n`);
   }
 }
 

@@ -2,6 +2,8 @@
 // The only entry point with I/O. `node render/cli.ts <command> [args]`; each command is declared
 // (summary, flags) in render/commands/specs.ts and lives in render/commands/<command>.ts, which
 // exports `run(args): Promise<number>` (the exit code).
+// First: every command module imported after this one is read from the type-stripped cache.
+import './strip-cache.mjs';
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,6 +31,12 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === '--help' || command === '-h') {
     (command ? process.stdout : process.stderr).write(commandList());
     return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-V') {
+    // From package.json, read as text: answered before any model or schema loads.
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    process.stdout.write(`${pkg.name} ${pkg.version} (node ${process.version})\n`);
+    return 0;
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     process.stderr.write(`error: unknown command "${command}" (one of: ${COMMANDS.join(', ')}; \`node render/cli.ts --help\` describes them)\n`);

@@ -215,7 +215,7 @@ export function commandList(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.padEnd(width)}${SPECS[c].summary}`),
     '',
-    '`npm run <command> -- --help` shows the options of one command.',
+    '`npm run <command> -- --help` shows the options of one command; `node render/cli.ts --version` the version.',
     '',
   ].join('\n');
 }

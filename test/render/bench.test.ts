@@ -6,10 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/sandbox.ts';
 
 describe('npm run bench', () => {
-  it('renders a small synthetic repository and reports objects, time, memory and phases as JSON', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'render/bench.ts'), '--apps', '3', '--runs', '1', '--format', 'json'], { encoding: 'utf8' });
+  it('reports start-up, a small synthetic render (objects, time, memory, phases) and a --vs ratio as JSON', () => {
+    // `true` stands in for a peer: what is checked is that it runs pair by pair and yields a ratio.
+    const r = spawnSync(process.execPath, [join(REPO, 'render/bench.ts'), '--apps', '3', '--runs', '1', '--format', 'json', '--vs', 'test "$BENCH_APPS" = 3'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, unknown> & { phasesMs: Record<string, number> };
+    const { startup, sizes } = JSON.parse(r.stdout) as { startup: Record<string, number>; sizes: (Record<string, unknown> & { phasesMs: Record<string, number>; vs: Record<string, unknown> })[] };
+    expect(Object.keys(startup).sort()).toEqual(['helpMs', 'nodeMs', 'realObjects', 'realRenderFirstLineMs', 'realRenderMs', 'versionMs']);
+    expect(startup.realObjects).toBeGreaterThan(100);
+    expect(sizes).toHaveLength(1);
+    const out = sizes[0]!;
     expect(out.apps).toBe(3);
     expect(out.environments).toBe(3);
     // 3 envs × 3 apps × (ConfigMap, Deployment, Service, Ingress, HPA) + the platform.
@@ -17,5 +22,15 @@ describe('npm run bench', () => {
     expect(out.wallMs as number).toBeGreaterThan(0);
     expect(out.peakMiB as number).toBeGreaterThan(0);
     expect(Object.keys(out.phasesMs).sort()).toEqual(['buildMs', 'loadMs', 'serializeMs', 'validateMs', 'writeMs']);
+    expect(out.vs.ratio as number).toBeGreaterThan(0);
+  });
+
+  it('answers --help and refuses a malformed size', () => {
+    const help = spawnSync(process.execPath, [join(REPO, 'render/bench.ts'), '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--vs <command>');
+    const bad = spawnSync(process.execPath, [join(REPO, 'render/bench.ts'), '--apps', '10,x'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: bench: --apps/);
   });
 });
