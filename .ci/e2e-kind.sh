@@ -58,9 +58,12 @@ up() {
     *" $subnet "*) ;;
     *) die "the Docker network kind has subnet(s) ${actual}but environments/e2e.ts expects $subnet (pool $(fact lb-first)-$(fact lb-last)): remove it (docker network rm kind, after deleting its clusters) and run this again" ;;
   esac
+  mkdir -p "$STATE"
+  node .ci/e2e-facts.ts kind-config >"$STATE/kind-config.yaml"
+  cat "$STATE/kind-config.yaml"
   for attempt in 1 2 3; do
     kind delete cluster --name "$cluster" >/dev/null 2>&1 || true
-    node .ci/e2e-facts.ts kind-config | kind create cluster --image "$KIND_NODE_IMAGE" --config - --wait 0s
+    kind create cluster --image "$KIND_NODE_IMAGE" --config "$STATE/kind-config.yaml" --wait 0s
     if check_addresses; then break; fi
     [ "$attempt" = 3 ] && die "kind gave the nodes other addresses than environments/e2e.ts declares, three times (see above)"
     echo "recreating the cluster (attempt $((attempt + 1))/3): kind starts nodes in parallel and Docker hands out addresses in start order"
@@ -93,7 +96,7 @@ nfs() {
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nfs-kernel-server >/dev/null
   fi
-  sudo mkdir -p "$path"
+  sudo mkdir -p "$path" /etc/exports.d
   sudo chmod 0777 "$path"
   echo "$path $subnet(rw,sync,no_subtree_check,no_root_squash)" | sudo tee /etc/exports.d/gitops-e2e.exports >/dev/null
   sudo systemctl start nfs-kernel-server 2>/dev/null || sudo service nfs-kernel-server start
