@@ -178,12 +178,29 @@ export async function waitForApplications(o: WaitOptions): Promise<void> {
     if (now() >= deadline) {
       const present = new Set(apps.map((a) => a.name));
       const missing = o.expected.filter((n) => !present.has(n));
-      const waiting = [...apps.filter((a) => !done(a)).map(describeApp), ...missing.map((n) => `${n} (not created)`)];
       const where = await bundle(o, ctx, lastJson, apps);
-      throw new WaitError(`timed out after ${o.timeoutSeconds}s waiting for ${waiting.length} Application(s): ${waiting.join('; ') || 'none listed (is Argo CD running?)'}${where}`);
+      throw new WaitError(`timed out after ${o.timeoutSeconds}s ${blockers(apps, missing)}${where}`);
     }
     await sleep(Math.min(o.pollSeconds * 1000, Math.max(0, deadline - now())));
   }
+}
+
+/**
+ * Who holds the sync up: the Applications of the first wave not done (later waves only wait for
+ * it, so they are counted, not listed), and the rendered Applications not created yet.
+ */
+function blockers(apps: AppState[], missing: string[]): string {
+  const waiting = apps.filter((a) => !done(a));
+  if (waiting.length === 0 && missing.length === 0) return 'with no Application listed (is Argo CD running?)';
+  const parts: string[] = [];
+  if (waiting.length > 0) {
+    const first = Math.min(...waiting.map((a) => a.wave));
+    const stuck = waiting.filter((a) => a.wave === first);
+    const later = waiting.length - stuck.length;
+    parts.push(`in wave ${first}: ${stuck.map(describeApp).join('; ')}${later ? ` (${later} Application(s) of later waves wait behind it)` : ''}`);
+  }
+  if (missing.length > 0) parts.push(`not created: ${missing.join(', ')}`);
+  return `waiting for ${waiting.length + missing.length} Application(s); ${parts.join('; ')}`;
 }
 
 /** Writes the diagnostic bundle; returns the message suffix that points at it. */

@@ -194,14 +194,24 @@ describe('npm run wait: failures name the stuck Application and leave a diagnost
     expect(appCalls()).toBe(1);
   });
 
-  it('a timeout names every Application still waiting and writes the bundle', async () => {
+  it('a timeout names the first unfinished wave, and only counts the later waves waiting behind it', async () => {
+    scripted([cluster(upToWave(waves[2]!))]);
+    const r = await wait('--env', 'dev', '--timeout', '1m');
+    expect(r.code).toBe(1);
+    const next = waves[3]!;
+    const inNext = rendered.filter((a) => Number(a.wave ?? 0) === next).map((a) => `${a.name} (Synced/Progressing)`);
+    const later = rendered.filter((a) => Number(a.wave ?? 0) > next).length;
+    expect(r.err).toBe(`error: dev: timed out after 60s waiting for ${inNext.length + later} Application(s); in wave ${next}: ${inNext.join('; ')} (${later} Application(s) of later waves wait behind it) (pass --diagnostics <dir> for a diagnostic bundle)`);
+  });
+
+  it('a timeout names what it waited for and writes the bundle', async () => {
     const stuck = (name: string) => (name === 'pebble' ? { health: 'Progressing', message: 'Waiting for rollout to finish: 0 of 1 updated replicas are available...' } : name === 'velero' ? undefined : {});
     scripted([cluster(stuck)]);
     const dir = diagnostics();
     const r = await wait('--env', 'dev', '--timeout', '2m', '--poll-interval', '30s', '--diagnostics', dir);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      `error: dev: timed out after 120s waiting for 2 Application(s): pebble (Synced/Progressing: Waiting for rollout to finish: 0 of 1 updated replicas are available...); velero (not created) — diagnostics in ${dir}`,
+      `error: dev: timed out after 120s waiting for 2 Application(s); in wave -15: pebble (Synced/Progressing: Waiting for rollout to finish: 0 of 1 updated replicas are available...); not created: velero — diagnostics in ${dir}`,
     );
     // Looks at 0, 30, 60, 90 and 120 s: the last look comes at the deadline, not after it.
     expect(appCalls()).toBe(5);
