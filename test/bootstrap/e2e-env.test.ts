@@ -81,3 +81,81 @@ describe('.ci/e2e-kind.sh changed', () => {
     expect(changedAfter(path)).toBe('relevant=false\n');
   });
 });
+
+describe('.ci/e2e-kind.sh up (fake docker, kind and kubectl)', () => {
+  const FAKES: Record<string, string> = {
+    docker: `#!/bin/sh
+echo "docker $*" >> "$FAKE_LOG"
+case "$1 $2" in
+  "network inspect") if [ "$#" = 3 ]; then [ "$FAKE_NET_EXISTS" = 1 ]; exit $?; fi; echo "$FAKE_SUBNETS"; exit 0;;
+  "inspect -f") grep "^$4 " "$FAKE_IPS" | cut -d' ' -f2; exit 0;;
+esac
+exit 0
+`,
+    kind: `#!/bin/sh
+echo "kind $*" >> "$FAKE_LOG"
+[ "$1 $2" = "get nodes" ] && printf 'e2e-control-plane\\ne2e-worker\\ne2e-worker2\\n'
+exit 0
+`,
+    kubectl: `#!/bin/sh
+echo "kubectl $*" >> "$FAKE_LOG"
+`,
+  };
+
+  function up(o: { exists: boolean; subnets: string; ips: string }) {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-up-'));
+    try {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      for (const [name, text] of Object.entries(FAKES)) writeFileSync(join(bin, name), text, { mode: 0o755 });
+      writeFileSync(join(dir, 'ips'), o.ips);
+      const env = {
+        ...process.env,
+        PATH: `${bin}:${join(process.execPath, '..')}:/usr/bin:/bin`,
+        E2E_STATE_DIR: join(dir, 'state'),
+        FAKE_LOG: join(dir, 'log'),
+        FAKE_IPS: join(dir, 'ips'),
+        FAKE_NET_EXISTS: o.exists ? '1' : '0',
+        FAKE_SUBNETS: o.subnets,
+      };
+      const r = spawnSync('bash', [join(REPO, '.ci/e2e-kind.sh'), 'up'], { env, encoding: 'utf8' });
+      let log = '';
+      try {
+        log = readFileSync(join(dir, 'log'), 'utf8');
+      } catch {
+        // no call made
+      }
+      return { code: r.status, stderr: r.stderr, calls: log.split('\n').filter(Boolean) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const declared = e2e.cluster.nodes.map((n) => `${n.name} ${n.ip}\n`).join('');
+
+  it('creates the kind network at the node subnet, the cluster, then nfs-common and the bridge plugin on every node', () => {
+    const r = up({ exists: false, subnets: `${e2e.cluster.nodeSubnet} `, ips: declared });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls).toContain(`docker network create --driver bridge --subnet ${e2e.cluster.nodeSubnet} --gateway ${e2e.nfs.server} -o com.docker.network.bridge.enable_ip_masquerade=true kind`);
+    expect(r.calls.filter((c) => c.startsWith('kind create cluster --image kindest/node:v1.33.1@sha256:'))).toHaveLength(1);
+    for (const n of e2e.cluster.nodes) {
+      expect(r.calls.some((c) => /^docker cp \S+\/state\/bin\/bridge /.test(c) && c.endsWith(` ${n.name}:/opt/cni/bin/bridge`)), n.name).toBe(true);
+      expect(r.calls.some((c) => c.startsWith(`docker exec ${n.name} sh -c apt-get update`) && c.includes('nfs-common'))).toBe(true);
+    }
+  });
+
+  it('refuses a kind network with another subnet, naming both and the fix', () => {
+    const r = up({ exists: true, subnets: '172.19.0.0/16 fc00:f853:ccd:e793::/64 ', ips: declared });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: the Docker network kind has subnet(s) 172.19.0.0/16 fc00:f853:ccd:e793::/64 but environments/e2e.ts expects 172.18.0.0/16 (pool 172.18.255.200-172.18.255.250): remove it (docker network rm kind');
+    expect(r.calls.some((c) => c.startsWith('kind create'))).toBe(false);
+  });
+
+  it('recreates the cluster when Docker gave the nodes other addresses, and gives up after three tries', () => {
+    const swapped = declared.replace('e2e-worker 172.18.0.3', 'e2e-worker 172.18.0.4').replace('e2e-worker2 172.18.0.4', 'e2e-worker2 172.18.0.3');
+    const r = up({ exists: true, subnets: `${e2e.cluster.nodeSubnet} `, ips: swapped });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('node e2e-worker has address 172.18.0.4, environments/e2e.ts declares 172.18.0.3');
+    expect(r.stderr).toContain('error: kind gave the nodes other addresses than environments/e2e.ts declares, three times');
+    expect(r.calls.filter((c) => c.startsWith('kind create cluster'))).toHaveLength(3);
+  });
+});
