@@ -6,6 +6,7 @@ import { checkData } from './schema/check.ts';
 import { environmentSchema } from './schema/environment.ts';
 import { dev } from './dev.ts';
 import { prod } from './prod.ts';
+import { e2e } from './e2e.ts';
 import { preview } from './preview.ts';
 import { previewSchema } from './schema/preview.ts';
 
@@ -16,4 +17,4 @@ const checked = (file: string, env: Environment): Environment => {
 
 checkData(previewSchema, preview, 'environments/preview.ts');
 
-export const environments: readonly Environment[] = [checked('environments/dev.ts', dev), checked('environments/prod.ts', prod)];
+export const environments: readonly Environment[] = [checked('environments/dev.ts', dev), checked('environments/prod.ts', prod), checked('environments/e2e.ts', e2e)];

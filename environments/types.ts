@@ -118,6 +118,12 @@ export interface GitOpsFacts {
   targetRevision: string;
   /** Host of the Argo CD UI, served by Traefik. */
   argocdHost: string;
+  /**
+   * The GitHub organisation whose members sign in to Argo CD (Dex's GitHub connector). Default:
+   * the owner of repoURL, which must then be on github.com; set it when Argo CD reads from another
+   * server (e2e's git daemon on the CI runner).
+   */
+  githubOrg?: string;
 }
 
 /**

@@ -69,7 +69,7 @@ return hs
  */
 export function argocd(env: Environment, components: Component[], facts: PlatformFacts, extra: Resource[] = []): Component {
   const repoURL = env.gitops.repoURL;
-  const org = githubOwnerOf(repoURL);
+  const org = env.gitops.githubOrg ?? githubOwnerOf(repoURL);
   const renderedPath = (component: string) => `rendered/${env.name}/${component}`;
   const upstreamRepos = [...new Set(components.flatMap((c) => (c.upstream ?? []).map((u) => u.repoURL)))].sort();
 
@@ -223,7 +223,7 @@ function argocdSecret(name: string, providedBy: string): KubeObject {
 /** The GitHub organisation (or user) owning the repository, from its URL. */
 function githubOwnerOf(repoURL: string): string {
   const m = /^https:\/\/github\.com\/([^/]+)\//.exec(repoURL);
-  if (!m) throw new RenderError({ field: 'gitops.repoURL' }, `Argo CD signs people in with GitHub: the repository must be on github.com, got "${repoURL}"`);
+  if (!m) throw new RenderError({ field: 'gitops.repoURL' }, `Argo CD signs people in with GitHub: the repository must be on github.com, got "${repoURL}" (or name the organisation in gitops.githubOrg)`);
   return m[1];
 }
 

@@ -41,7 +41,7 @@ export const environmentSchema = z.strictObject({
     z.strictObject({ issuer: z.literal('pebble'), email: z.string() }),
     z.strictObject({ issuer: z.literal('letsencrypt'), email: z.string(), directory: z.enum(['production', 'staging']) }),
   ]),
-  gitops: z.strictObject({ repoURL: z.string(), targetRevision: z.string(), argocdHost: z.string() }),
+  gitops: z.strictObject({ repoURL: z.string(), targetRevision: z.string(), argocdHost: z.string(), githubOrg: z.string().optional() }),
   strictPolicy: z.boolean(),
   platform: platformVersions,
   backup: z.strictObject({

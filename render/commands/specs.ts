@@ -191,6 +191,20 @@ export const SPECS = {
     },
     details: 'Idempotent (server-side apply). Exit status: 0 done, 1 a step failed (named), 2 usage error.',
   }),
+  wait: command({
+    name: 'wait',
+    summary: 'Wait until every Argo CD Application is Synced and Healthy, wave by wave; on failure write a diagnostic bundle.',
+    usage: '--env <env> [--timeout <dur>] [--diagnostics <dir>] [--context <ctx>]',
+    flags: {
+      env: { type: 'string', value: '<env>', description: "the environment whose Applications to wait for (required): its rendered Applications must all exist" },
+      context: { type: 'string', value: '<ctx>', description: 'the kubectl context, passed to every call' },
+      timeout: { type: 'string', default: '20m', value: '<dur>', description: 'give up after this long (90s, 20m, 1h)' },
+      'poll-interval': { type: 'string', default: '10s', value: '<dur>', description: 'time between two looks at the Applications' },
+      'degraded-grace': { type: 'string', default: '3m', value: '<dur>', description: 'how long an Application may stay Degraded (or its sync Failed) before the wait fails' },
+      diagnostics: { type: 'string', value: '<dir>', description: 'on failure, write Applications, events, describes of unhealthy objects and Argo CD logs there' },
+    },
+    details: 'Exit status: 0 every Application Synced and Healthy, 1 one stuck Degraded or the timeout (one line naming them), 2 usage error.',
+  }),
   images: command({
     name: 'images',
     summary: 'The images this repository builds: list them, or plan the build of a release tag (CI).',

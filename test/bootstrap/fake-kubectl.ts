@@ -2,7 +2,8 @@
 // Node, so that a bootstrap's ~20 calls stay cheap). It records every call (argv NUL-separated,
 // stdin as given) and answers from rules: a rule matches when its `when` text occurs in the
 // space-joined argv; the first match decides stdout, stderr and exit code. Unmatched calls
-// succeed silently, as an up-to-date cluster would.
+// succeed silently, as an up-to-date cluster would. A rule with `sequence` plays a changing
+// cluster: its n-th match answers with the n-th entry (the last one repeats).
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ export interface Rule {
   exit?: number;
   stdout?: string;
   stderr?: string;
+  /** Answers for successive matches (overrides stdout, stderr and exit); the last one repeats. */
+  sequence?: { stdout?: string; stderr?: string; exit?: number }[];
 }
 
 export interface Call {
@@ -40,7 +43,14 @@ for r in "$FAKE_KUBECTL_DIR"/rules/*.when; do
   [ -e "$r" ] || break
   w=$(cat "$r")
   case "$joined" in
-    *"$w"*) b=\${r%.when}; cat "$b.stdout"; cat "$b.stderr" >&2; exit "$(cat "$b.exit")";;
+    *"$w"*) b=\${r%.when}
+      if [ -e "$b.last" ]; then
+        i=0; [ -e "$b.count" ] && i=$(cat "$b.count")
+        last=$(cat "$b.last")
+        [ "$i" -lt "$last" ] && echo $((i + 1)) > "$b.count"
+        b="$b.$i"
+      fi
+      cat "$b.stdout"; cat "$b.stderr" >&2; exit "$(cat "$b.exit")";;
   esac
 done
 exit 0
@@ -61,6 +71,14 @@ export function fakeKubectl(rules: Rule[] = []): FakeKubectl {
     writeFileSync(`${base}.exit`, String(r.exit ?? 0));
     writeFileSync(`${base}.stdout`, r.stdout ?? '');
     writeFileSync(`${base}.stderr`, r.stderr ?? '');
+    if (r.sequence?.length) {
+      writeFileSync(`${base}.last`, String(r.sequence.length - 1));
+      r.sequence.forEach((s, j) => {
+        writeFileSync(`${base}.${j}.exit`, String(s.exit ?? 0));
+        writeFileSync(`${base}.${j}.stdout`, s.stdout ?? '');
+        writeFileSync(`${base}.${j}.stderr`, s.stderr ?? '');
+      });
+    }
   });
   return {
     dir,

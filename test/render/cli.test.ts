@@ -7,6 +7,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { freshRender, sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
 import { runCommand } from '../helpers/run-command.ts';
+import { environments } from '../../environments/index.ts';
+/** Every environment the repository renders (a new one must not break these tests). */
+const ENV_NAMES = environments.map((e) => e.name);
 
 let box: Sandbox | undefined;
 afterEach(() => {
@@ -48,7 +51,7 @@ describe('npm run render', () => {
   it('rejects an unknown environment with a usage error', async () => {
     const r = await runCommand('render', ['--env', 'staging']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown environment "staging" \(known: dev, prod\)/);
+    expect(r.stderr).toMatch(new RegExp(`unknown environment "staging" \\(known: ${ENV_NAMES.join(', ')}\\)`));
   });
 
   it('leaves rendered/ untouched when a model fails, with a clear error and no stack trace', () => {
@@ -61,7 +64,7 @@ describe('npm run render', () => {
     expect(r.stderr).toMatch(/error: env prod › loadBalancer\.ingressIp: Traefik's IP 192\.168\.50\.250 is not in MetalLB pool default/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
     expect(treeHash(join(box.dir, 'rendered'))).toBe(before);
-    expect(readdirSync(join(box.dir, 'rendered')).sort()).toEqual(['dev', 'prod']);
+    expect(readdirSync(join(box.dir, 'rendered')).sort()).toEqual([...ENV_NAMES].sort());
   });
 
 });
@@ -115,7 +118,7 @@ describe('extending and breaking the sources', () => {
     box.write('environments/staging.versions.json', box.read('environments/prod.versions.json'));
     box.write(
       'environments/index.ts',
-      box.read('environments/index.ts').replace("import { prod } from './prod.ts';", "import { prod } from './prod.ts';\nimport { staging } from './staging.ts';").replace("checked('environments/prod.ts', prod)]", "checked('environments/prod.ts', prod), checked('environments/staging.ts', staging)]"),
+      box.read('environments/index.ts').replace("import { prod } from './prod.ts';", "import { prod } from './prod.ts';\nimport { staging } from './staging.ts';").replace("checked('environments/prod.ts', prod)", "checked('environments/prod.ts', prod), checked('environments/staging.ts', staging)"),
     );
     const r = box.run('render');
     expect(r.code, r.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { constants, createDecipheriv, createHash, privateDecrypt, X509Certificat
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandbox, type Sandbox } from '../helpers/sandbox.ts';
+import { environments } from '../../environments/index.ts';
 import { newSealingKeyPair, sealingKeyPair, sealingKeySecret, sealValue, sealingPublicKey, type SealingKeyPair } from '../../render/seal/index.ts';
 
 /** The controller's HybridDecrypt, written from its documentation, independently of render/seal/. */
@@ -118,7 +119,7 @@ describe('npm run seal', () => {
   });
 
   it.each([
-    ['an unknown environment', ['--env', 'staging', '--namespace', 'a', '--name', 'b', '--generate', 'k'], 2, /^error: unknown environment "staging" \(known: dev, prod\)$/],
+    ['an unknown environment', ['--env', 'staging', '--namespace', 'a', '--name', 'b', '--generate', 'k'], 2, new RegExp(`^error: unknown environment "staging" \\(known: ${environments.map((e) => e.name).join(', ')}\\)$`)],
     ['a malformed --from-literal', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django', '--from-literal', 'secretvalue'], 2, /^error: seal: --from-literal expects key=value \(got no "="\)$/],
     ['a Secret name that is not a DNS name', ['--env', 'dev', '--namespace', 'django-web', '--name', 'Db_Credentials', '--generate', 'k'], 2, /^error: seal: --name "Db_Credentials" is not a DNS subdomain name/],
     ['an unknown namespace', ['--env', 'dev', '--namespace', 'nowhere', '--name', 'x', '--generate', 'k'], 2, /^error: seal: env dev has no namespace "nowhere" for Secret x \(namespaces: .*django-web.*\)$/],

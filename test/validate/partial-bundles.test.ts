@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run as runValidate } from '../../render/commands/validate.ts';
 import { UsageError } from '../../render/commands/args.ts';
+import { environments } from '../../environments/index.ts';
+/** Every environment the repository renders (a new one must not break these tests). */
+const ENV_NAMES = environments.map((e) => e.name);
 
 const CLI = fileURLToPath(new URL('../../render/cli.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,7 +112,8 @@ describe('validate on a subset of the files', () => {
     const r = run(['rendered'], REPO);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).not.toContain('ref/duplicate');
-    expect(r.stdout).toMatch(/✔ \d+ objects in \d+ files as 2 bundles: rendered\/dev, rendered\/prod: no findings/);
+    const names = [...ENV_NAMES].sort();
+    expect(r.stdout).toMatch(new RegExp(`✔ \\d+ objects in \\d+ files as ${names.length} bundles: ${names.map((n) => `rendered/${n}`).join(', ')}: no findings`));
   });
 
   it('folders named after an environment are separate bundles anywhere', () => {

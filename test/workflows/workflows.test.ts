@@ -14,7 +14,7 @@ const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 /** The PR/main pipeline. */
 const PIPELINE = ['db-migrations.yml', 'main.yml', 'pr-comment.yml', 'pr-diff.yml', 'pull-request.yml'];
 /** Workflows whose result is one status: a final aggregate job needing every other job. */
-const GATES = ['main.yml', 'pr-comment.yml', 'pull-request.yml'];
+const GATES = ['cluster-e2e.yml', 'main.yml', 'pr-comment.yml', 'pull-request.yml'];
 
 /**
  * `run:` steps that are not npm scripts, each with the reason. Everything else runs an npm script
@@ -190,6 +190,28 @@ describe('security properties', () => {
     expect(w.jobs.migrations.uses).toBe('./.github/workflows/db-migrations.yml');
     expect([w.jobs['pull-request-ok'].needs].flat().sort()).toEqual(['check', 'migrations', 'test']);
     expect(w.jobs.diff).toBeUndefined();
+  });
+
+  it('cluster-e2e runs on every PR (gated by a changes job, not a path filter), nightly, and gates the merge only when it ran', () => {
+    const w = load('cluster-e2e.yml');
+    expect(triggers(w).sort()).toEqual(['pull_request', 'schedule', 'workflow_dispatch']);
+    // A path-filtered workflow that is skipped never reports: its required check would block.
+    expect(w.on.pull_request).toBeNull();
+    expect(w.jobs.kind.if).toBe("needs.changes.outputs.relevant == 'true'");
+    expect((w.jobs.kind as Job & { 'timeout-minutes'?: number })['timeout-minutes']).toBeGreaterThan(0);
+    const gate = w.jobs['cluster-e2e-ok'].steps![0]!;
+    // Skipped (nothing that renders changed) passes; failure or cancellation fails.
+    expect(gate.if).toBe("contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')");
+    const runs = (w.jobs.kind.steps ?? []).filter((s) => s.run).map((s) => s.run!);
+    const at = (prefix: string) => runs.findIndex((r) => r.startsWith(prefix));
+    expect(at('npm run e2e:kind -- up')).toBeLessThan(at('npm run render -- --env e2e'));
+    expect(at('npm run render -- --env e2e')).toBeLessThan(at('npm run e2e:kind -- serve'));
+    expect(at('npm run e2e:kind -- serve')).toBeLessThan(at('npm run bootstrap -- --env e2e '));
+    expect(runs[at('npm run bootstrap')]).toContain('--sealing-key environments/e2e.sealing-key.TEST-ONLY.pem');
+    expect(runs[at('npm run wait')]).toMatch(/^npm run wait -- --env e2e --context kind-e2e --timeout \d+m --diagnostics "\$RUNNER_TEMP\/e2e-diagnostics"$/);
+    const upload = (w.jobs.kind.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.if).toBe('failure()');
+    expect(upload.with?.path).toBe('${{ runner.temp }}/e2e-diagnostics');
   });
 
   it('db-migrations is reusable and fails on an unsafe migration changed by the PR', () => {
