@@ -142,9 +142,11 @@ export function sealedSecrets(versions: SealedSecretsVersions): Component {
       spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'metrics', port: 8081, targetPort: 'metrics', protocol: 'TCP' }] },
     }),
   ];
-  // After Traefik (-10), before every app (0): SealedSecrets in an app need the CRD and the controller.
+  // Right after the CNI (-30; the CRD one wave before this): every later component may read a
+  // sealed value — Traefik's dashboard htpasswd (-10), Velero's store credentials (-5), the alert
+  // webhook (-3), the apps (0) — and the controller itself needs nothing but the API server.
   const key = { apiVersion: 'v1', kind: 'Secret', metadata: { name: sealingKeySecretName, namespace, annotations: { [PROVIDED_BY_ANNOTATION]: 'npm run bootstrap (--sealing-key: the operator-held key pair)' } } };
-  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -5, resources, upstream: [sealedSecretsCrd(version)], runtimeObjects: [key] };
+  return { name: 'sealed-secrets', namespace, layer: 'platform', syncWave: -27, resources, upstream: [sealedSecretsCrd(version)], runtimeObjects: [key] };
 }
 
 /** The annotations that tell the controller a ciphertext was sealed with a wider scope than strict. */

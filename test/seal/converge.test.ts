@@ -192,3 +192,14 @@ describe('the sync model', () => {
     expect(waves).toMatchObject({ 'django-web-db': 0, hello: 0, monitoring: 0, telegraf: 0, 'sound-buzz': 0, wordpress: 0, 'django-web': 1 });
   });
 });
+
+describe('a sealed platform secret', () => {
+  it("Traefik's dashboard htpasswd, once sealed, holds nothing back: Sealed Secrets syncs before Traefik", () => {
+    const cipher = Object.values(dev.sealed)[0]!.encryptedData;
+    const value = Object.values(cipher)[0]!;
+    const env = { ...dev, sealed: { ...dev.sealed, 'traefik/traefik-dashboard-auth': { scope: 'strict' as const, encryptedData: { users: value } } } };
+    const r = renderEnvironment(env);
+    expect(r.built.objects.find((o) => o.object.kind === 'SealedSecret' && o.object.metadata.name === 'traefik-dashboard-auth')?.component).toBe('traefik');
+    expect(r.findings.filter((f) => f.rule.startsWith('converge/') && f.message.includes('traefik'))).toEqual([]);
+  });
+});
