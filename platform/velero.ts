@@ -193,15 +193,7 @@ export function velero(cluster: ClusterFacts, backup: BackupFacts, versions: Vel
       credential: { name: store.credentialsSecret, key: credentialsKey },
     },
   });
-  const credentials: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: store.credentialsSecret,
-      namespace: veleroNamespace,
-      annotations: { 'secrets.gitops/provisioned': 'out-of-band', 'secrets.gitops/keys': credentialsKey },
-    },
-  };
+
   const component: Component = {
     name: 'velero',
     namespace: veleroNamespace,
@@ -219,9 +211,9 @@ export function velero(cluster: ClusterFacts, backup: BackupFacts, versions: Vel
       location,
       ...veleroNetworkPolicies(cluster, backup),
     ],
+    // The store's credentials are the environment's to seal (docs/backups.md): the convergence
+    // proof reads the BackupStorageLocation's reference and names the Secret until it is.
     upstream: [crds, chart],
-    // Sealed by the operator (docs/backups.md); declared so the reference resolves.
-    runtimeObjects: [credentials],
   };
   return {
     component,

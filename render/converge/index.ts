@@ -20,7 +20,9 @@ const WAVE = 'argocd.argoproj.io/sync-wave';
 const BOOTSTRAP = Number.NEGATIVE_INFINITY;
 const BOOTSTRAP_CRD_GROUPS = ['argoproj.io'];
 const IMPLICIT_CONFIGMAPS = new Set(['kube-root-ca.crt']);
-const GATED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'CronJob']);
+// Objects whose Application is Healthy only once what they need exists: workloads, and custom
+// resources whose Secret an upstream chart's pods mount (Velero's store credentials).
+const GATED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'CronJob', 'BackupStorageLocation']);
 
 interface Step {
   /** The Argo CD Application's name. */

@@ -75,6 +75,13 @@ export function needsOf(o: KubeObject): Need[] {
   }
   if (group === 'traefik.io' && (o.kind === 'IngressRoute' || o.kind === 'IngressRouteTCP')) feature(obj(spec.tls)?.secretName, 'spec.tls.secretName');
   if (group === 'networking.k8s.io' && o.kind === 'Ingress') arr(spec.tls).forEach((t, i) => feature(obj(t)?.secretName, `spec.tls[${i}].secretName`));
+  if (group === 'velero.io' && o.kind === 'BackupStorageLocation') {
+    // The chart's server and node-agent mount this Secret (`credentials.existingSecret`): without
+    // it their pods never start, so Velero's Application never becomes Healthy.
+    const ref = obj(spec.credential);
+    const n = str(ref?.name);
+    if (n) out.push({ kind: 'Secret', name: n, keys: str(ref?.key) ? [ref!.key as string] : [], field: 'spec.credential', blocks: 'start' });
+  }
   if (group === 'monitoring.coreos.com' && o.kind === 'AlertmanagerConfig') {
     // Where alerts are posted: the config applies, but the operator drops a receiver whose
     // Secret is missing — the alerts go nowhere until it is sealed.

@@ -203,3 +203,13 @@ describe('a sealed platform secret', () => {
     expect(r.findings.filter((f) => f.rule.startsWith('converge/') && f.message.includes('traefik'))).toEqual([]);
   });
 });
+
+describe("Velero's store credentials", () => {
+  it('an environment without them stalls at Velero: the proof names the Secret (the chart mounts it)', () => {
+    const { 'velero/velero-s3': _dropped, ...rest } = prod.sealed;
+    const r = renderEnvironment({ ...prod, sealed: rest });
+    const lines = r.findings.filter((f) => f.rule === 'converge/secret').map((f) => f.message);
+    expect(lines).toEqual([expect.stringMatching(/^BackupStorageLocation\/velero\/default needs Secret velero-s3 \(no SealedSecret provides it/)]);
+    expect(r.findings.find((f) => f.rule === 'converge/secret')?.severity).toBe('error');
+  });
+});
