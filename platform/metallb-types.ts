@@ -1,25 +1,20 @@
 // Typed MetalLB custom resources (metallb.io/v1beta1 IPAddressPool and L2Advertisement), with the
 // fields of the v0.16.1 CRDs (config/crd/bases/metallb.io_{ipaddresspools,l2advertisements}.yaml).
 // No kubernetes-models package exists for MetalLB, so the validate functions are written by hand
-// to the ajv ValidateFunc protocol the generated models use. The team's validator finds unknown
-// fields by watching which properties a validate function reads: these functions read every
-// property the CRD knows (present or not), never one it doesn't, and enumerate keys only of
-// free-form string maps (labels, matchLabels).
+// with the checks of custom-resource.ts (the ajv ValidateFunc protocol the generated models use,
+// read so the validator's strict-field check sees every field the CRD knows).
 import { isIPv6 } from 'node:net';
-import { Model, createTypeMetaGuard, setValidateFunc } from '@kubernetes-models/base';
 import type { ValidateFunc } from '@kubernetes-models/validate';
-import { validate as objectMetaSchema } from '@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta';
-import { validate as labelSelectorSchema } from '@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1LabelSelector';
 import type { ObjectMeta } from '../render/types.ts';
+import {
+  arrayOf, boolean, customResource, fail, integer, labelSelector, object, string, typeMeta, validateFunc,
+  type Check, type CustomResource, type LabelSelector,
+} from './custom-resource.ts';
 import { ipToInt } from './network.ts';
 
-export const metallbApiVersion = 'metallb.io/v1beta1';
+export type { LabelSelector };
 
-/** A Kubernetes label selector as the MetalLB CRDs spell it. */
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
+export const metallbApiVersion = 'metallb.io/v1beta1';
 
 export interface IPAddressPoolSpec {
   /** CIDR prefixes or explicit `first-last` ranges, IPv4 or IPv6. */
@@ -70,72 +65,6 @@ export interface IL2Advertisement {
   /** The CRD declares an empty status object. */
   status?: Record<string, never>;
 }
-
-// ---- the ValidateFunc protocol (shared with the other hand-typed CRDs: velero-types.ts) -----
-
-export type SchemaError = NonNullable<ValidateFunc<unknown>['errors']>[number];
-
-/** Checks one value at a JSON pointer, appending to `errors`. */
-export type Check = (data: unknown, instancePath: string, errors: SchemaError[]) => void;
-
-export const fail = (
-  errors: SchemaError[],
-  instancePath: string,
-  keyword: string,
-  params: Record<string, unknown>,
-  message: string,
-): void => {
-  errors.push({ instancePath, schemaPath: `#/${keyword}`, keyword, params, message });
-};
-
-export const isObject = (data: unknown): data is Record<string, unknown> =>
-  typeof data === 'object' && data !== null && !Array.isArray(data);
-
-const typed =
-  (type: 'string' | 'boolean' | 'integer', test: (data: unknown) => boolean): Check =>
-  (data, path, errors) => {
-    if (!test(data)) fail(errors, path, 'type', { type }, `must be ${type}`);
-  };
-
-export const string = typed('string', (d) => typeof d === 'string');
-export const boolean = typed('boolean', (d) => typeof d === 'boolean');
-export const integer = typed('integer', (d) => typeof d === 'number' && Number.isInteger(d));
-
-export const arrayOf =
-  (item: Check): Check =>
-  (data, path, errors) => {
-    if (!Array.isArray(data)) return fail(errors, path, 'type', { type: 'array' }, 'must be array');
-    for (let i = 0; i < data.length; i++) item(data[i], `${path}/${i}`, errors);
-  };
-
-/** An object with known properties: every one is read (absent or not), no other key is touched. */
-export const object =
-  (properties: Record<string, Check>, required: readonly string[] = []): Check =>
-  (data, path, errors) => {
-    if (!isObject(data)) return fail(errors, path, 'type', { type: 'object' }, 'must be object');
-    for (const [key, check] of Object.entries(properties)) {
-      const value = data[key];
-      if (value === undefined) {
-        if (required.includes(key)) {
-          fail(errors, path, 'required', { missingProperty: key }, `must have required property '${key}'`);
-        }
-      } else {
-        check(value, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, errors);
-      }
-    }
-  };
-
-/** Delegates to a generated kubernetes-models schema (same protocol, same read discipline). */
-export const generated = (schema: (data: unknown) => boolean): Check => {
-  const fn = schema as ValidateFunc<unknown> &
-    ((data: unknown, ctx: { instancePath: string }) => boolean);
-  return (data, instancePath, errors) => {
-    if (!fn(data, { instancePath }) && fn.errors) errors.push(...fn.errors);
-  };
-};
-
-export const objectMeta = generated(objectMetaSchema);
-export const labelSelector = generated(labelSelectorSchema);
 
 // ---- addresses -----------------------------------------------------------------------------
 
@@ -205,16 +134,6 @@ const poolAddress: Check = (data, path, errors) => {
 
 // ---- the two kinds -------------------------------------------------------------------------
 
-export const typeMeta = (apiVersion: string, kind: string): Record<string, Check> => ({
-  apiVersion: (data, path, errors) => {
-    if (data !== apiVersion) fail(errors, path, 'const', { allowedValue: apiVersion }, `must be ${apiVersion}`);
-  },
-  kind: (data, path, errors) => {
-    if (data !== kind) fail(errors, path, 'const', { allowedValue: kind }, `must be ${kind}`);
-  },
-  metadata: objectMeta,
-});
-
 const ipAddressPoolCheck = object(
   {
     ...typeMeta(metallbApiVersion, 'IPAddressPool'),
@@ -255,48 +174,14 @@ const l2AdvertisementCheck = object(
   ['apiVersion', 'kind', 'metadata'],
 );
 
-export function validateFunc<T>(check: Check): ValidateFunc<T> {
-  const fn = ((data: unknown, ctx?: { instancePath?: string }): data is T => {
-    const errors: SchemaError[] = [];
-    check(data, ctx?.instancePath ?? '', errors);
-    fn.errors = errors.length ? errors : null;
-    return errors.length === 0;
-  }) as ValidateFunc<T>;
-  return fn;
-}
-
 export const validateIPAddressPool: ValidateFunc<IIPAddressPool> = validateFunc(ipAddressPoolCheck);
 export const validateL2Advertisement: ValidateFunc<IL2Advertisement> = validateFunc(l2AdvertisementCheck);
 
-export class IPAddressPool extends Model<IIPAddressPool> {
-  static apiVersion = metallbApiVersion;
-  static kind = 'IPAddressPool' as const;
-  static is = createTypeMetaGuard<IIPAddressPool>({ apiVersion: metallbApiVersion, kind: 'IPAddressPool' });
-  declare apiVersion: IIPAddressPool['apiVersion'];
-  declare kind: IIPAddressPool['kind'];
-  declare metadata: IIPAddressPool['metadata'];
-  declare spec: IIPAddressPool['spec'];
-  constructor(data: Omit<IIPAddressPool, 'apiVersion' | 'kind'>) {
-    super();
-    this.setDefinedProps({ apiVersion: metallbApiVersion, kind: 'IPAddressPool', ...data } as never);
-  }
-}
-setValidateFunc(IPAddressPool as never, validateIPAddressPool as never);
+export const IPAddressPool = customResource<IIPAddressPool>(metallbApiVersion, 'IPAddressPool', validateIPAddressPool);
+export type IPAddressPool = CustomResource<IIPAddressPool>;
 
-export class L2Advertisement extends Model<IL2Advertisement> {
-  static apiVersion = metallbApiVersion;
-  static kind = 'L2Advertisement' as const;
-  static is = createTypeMetaGuard<IL2Advertisement>({ apiVersion: metallbApiVersion, kind: 'L2Advertisement' });
-  declare apiVersion: IL2Advertisement['apiVersion'];
-  declare kind: IL2Advertisement['kind'];
-  declare metadata: IL2Advertisement['metadata'];
-  declare spec: IL2Advertisement['spec'];
-  constructor(data: Omit<IL2Advertisement, 'apiVersion' | 'kind'>) {
-    super();
-    this.setDefinedProps({ apiVersion: metallbApiVersion, kind: 'L2Advertisement', ...data } as never);
-  }
-}
-setValidateFunc(L2Advertisement as never, validateL2Advertisement as never);
+export const L2Advertisement = customResource<IL2Advertisement>(metallbApiVersion, 'L2Advertisement', validateL2Advertisement);
+export type L2Advertisement = CustomResource<IL2Advertisement>;
 
 /** The MetalLB kinds we type, for the validator's schema registry. */
 export const metallbModels = [IPAddressPool, L2Advertisement] as const;

@@ -2,15 +2,15 @@
 // of the v1.16 CRDs (vmware-tanzu/velero config/crd/v1/bases/velero.io_{schedules,
 // backupstoragelocations}.yaml) that this repository can set. No kubernetes-models package exists
 // for Velero (`@kubernetes-models/velero` is not published), so, like metallb-types.ts, the
-// validate functions are written by hand to the ValidateFunc protocol; the validator's strict-field
-// check reports any field they do not read (Backup hooks and resource policies are left out on
-// purpose: pod annotations carry our hooks, see apps/kit/backup.ts).
-import { Model, createTypeMetaGuard, setValidateFunc } from '@kubernetes-models/base';
+// validate functions are written by hand with the checks of custom-resource.ts; the validator's
+// strict-field check reports any field they do not read (Backup hooks and resource policies are
+// left out on purpose: pod annotations carry our hooks, see apps/kit/backup.ts).
 import type { ValidateFunc } from '@kubernetes-models/validate';
 import type { ObjectMeta } from '../render/types.ts';
 import {
-  arrayOf, boolean, fail, isObject, labelSelector, object, string, typeMeta, validateFunc, type Check, type LabelSelector,
-} from './metallb-types.ts';
+  arrayOf, boolean, customResource, fail, isObject, labelSelector, object, string, typeMeta, validateFunc,
+  type Check, type CustomResource, type LabelSelector,
+} from './custom-resource.ts';
 
 export const veleroApiVersion = 'velero.io/v1';
 
@@ -148,35 +148,15 @@ const backupStorageLocationCheck = object(
 export const validateSchedule: ValidateFunc<ISchedule> = validateFunc(scheduleCheck);
 export const validateBackupStorageLocation: ValidateFunc<IBackupStorageLocation> = validateFunc(backupStorageLocationCheck);
 
-export class Schedule extends Model<ISchedule> {
-  static apiVersion = veleroApiVersion;
-  static kind = 'Schedule' as const;
-  static is = createTypeMetaGuard<ISchedule>({ apiVersion: veleroApiVersion, kind: 'Schedule' });
-  declare apiVersion: ISchedule['apiVersion'];
-  declare kind: ISchedule['kind'];
-  declare metadata: ISchedule['metadata'];
-  declare spec: ISchedule['spec'];
-  constructor(data: Omit<ISchedule, 'apiVersion' | 'kind'>) {
-    super();
-    this.setDefinedProps({ apiVersion: veleroApiVersion, kind: 'Schedule', ...data } as never);
-  }
-}
-setValidateFunc(Schedule as never, validateSchedule as never);
+export const Schedule = customResource<ISchedule>(veleroApiVersion, 'Schedule', validateSchedule);
+export type Schedule = CustomResource<ISchedule>;
 
-export class BackupStorageLocation extends Model<IBackupStorageLocation> {
-  static apiVersion = veleroApiVersion;
-  static kind = 'BackupStorageLocation' as const;
-  static is = createTypeMetaGuard<IBackupStorageLocation>({ apiVersion: veleroApiVersion, kind: 'BackupStorageLocation' });
-  declare apiVersion: IBackupStorageLocation['apiVersion'];
-  declare kind: IBackupStorageLocation['kind'];
-  declare metadata: IBackupStorageLocation['metadata'];
-  declare spec: IBackupStorageLocation['spec'];
-  constructor(data: Omit<IBackupStorageLocation, 'apiVersion' | 'kind'>) {
-    super();
-    this.setDefinedProps({ apiVersion: veleroApiVersion, kind: 'BackupStorageLocation', ...data } as never);
-  }
-}
-setValidateFunc(BackupStorageLocation as never, validateBackupStorageLocation as never);
+export const BackupStorageLocation = customResource<IBackupStorageLocation>(
+  veleroApiVersion,
+  'BackupStorageLocation',
+  validateBackupStorageLocation,
+);
+export type BackupStorageLocation = CustomResource<IBackupStorageLocation>;
 
 /** The Velero kinds we type, for the validator's schema registry. */
 export const veleroModels = [Schedule, BackupStorageLocation] as const;
