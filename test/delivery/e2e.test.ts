@@ -1,8 +1,12 @@
-// Promotion, revert, release and preview end to end: the real CLI in a temp git repository with a
-// bare origin, against the local GitHub-compatible server.
+// Promotion, revert, release and preview end to end: the commands in a temp git repository with a
+// bare origin, against the local GitHub-compatible server. One run of each command goes through the
+// real CLI process (exit code, streams, environment variables); the others run the command's
+// `run()` in this process, pointed at the temp repository, so the models load once per file and
+// not once per run. Re-renders and diffs inside the commands are subprocesses either way.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.ts';
 import { SLOW_CASE } from '../helpers/timeouts.ts';
 import { startFakeGitHubPlus, type FakeGitHubPlus } from './fake-github-plus.ts';
 import { gitRepo, type Repo } from './git-repo.ts';
@@ -14,6 +18,9 @@ let env: Record<string, string>;
 
 const prodPins = () => JSON.parse(repo.read('environments/prod.versions.json')) as { apps: Record<string, Record<string, string>> };
 const pulls = () => gh.inner.repos.get(SLUG)!.pulls;
+/** `repo.cli` without the process: the command's run() with the temp repository as its repoDir. */
+const cmd = ([command, ...args]: string[], vars: Record<string, string> = {}) =>
+  runCommand(command, args, { cwd: repo.dir, deps: { repoDir: repo.dir }, env: vars });
 /** Back to the committed state (what CI's fresh checkout sees). */
 const reset = () => {
   repo.git('checkout', '--quiet', '--', 'environments', 'rendered');
@@ -54,14 +61,14 @@ describe('promote', () => {
 
     // Re-run from a clean checkout of main: same commit (deterministic), same PR.
     reset();
-    const again = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web'], env);
+    const again = await cmd(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web'], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/unchanged https:\/\/github\.example\/sound-buzz\/gitops\/pull\/1/);
     expect(repo.git('ls-remote', repo.origin, 'refs/heads/promote/prod').split(/\s/)[0]).toBe(branchSha);
 
     // More to promote: the same PR is updated, not a second one opened.
     reset();
-    const wider = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web', 'sound-buzz'], env);
+    const wider = await cmd(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web', 'sound-buzz'], env);
     expect(wider.code).toBe(0);
     expect(wider.stdout).toMatch(/updated .*pull\/1/);
     expect(pulls()).toHaveLength(1);
@@ -71,7 +78,7 @@ describe('promote', () => {
     repo.git('fetch', '--quiet', 'origin', 'promote/prod');
     reset();
     repo.git('merge', '--quiet', '--ff-only', 'FETCH_HEAD');
-    const done = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web', 'sound-buzz'], env);
+    const done = await cmd(['promote', '--from', 'dev', '--to', 'prod', '--open-pr', 'django-web', 'sound-buzz'], env);
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('nothing to change');
     expect(done.stdout).toContain('closed 1 promotion pull request(s) of prod');
@@ -82,7 +89,7 @@ describe('promote', () => {
 
   it('reverts the target to the versions before its last promotion, as a PR', async () => {
     expect(prodPins().apps['django-web'].public).toBe('1.2.0');
-    const r = await repo.cli(['promote', '--to', 'prod', '--revert', '--open-pr'], env);
+    const r = await cmd(['promote', '--to', 'prod', '--revert', '--open-pr'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('django-web public: 1.2.0 → 1.1.0');
@@ -102,7 +109,7 @@ describe('promote', () => {
     const dev = JSON.parse(repo.read('environments/dev.versions.json')) as { apps: Record<string, Record<string, string>> };
     dev.apps['django-web'].public = '1.0.0';
     repo.write('environments/dev.versions.json', `${JSON.stringify(dev, null, 2)}\n`);
-    const down = await repo.cli(['promote', '--to', 'prod', 'django-web']);
+    const down = await cmd(['promote', '--to', 'prod', 'django-web']);
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('refusing to downgrade django-web public in prod from 1.2.0 to 1.0.0');
     reset();
@@ -111,10 +118,10 @@ describe('promote', () => {
 
 describe('release', () => {
   it('bumps dev, re-renders, opens an auto-merge PR; refuses an older version', async () => {
-    const old = await repo.cli(['release', '--app', 'django-web', '--version', '1.1.5']);
+    const old = await cmd(['release', '--app', 'django-web', '--version', '1.1.5']);
     expect(old.code).toBe(1);
     expect(old.stderr).toContain('1.1.5 is older than 1.2.0');
-    const bad = await repo.cli(['release', '--app', 'django-web', '--version', 'latest']);
+    const bad = await cmd(['release', '--app', 'django-web', '--version', 'latest']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not a semantic version');
 
@@ -134,7 +141,7 @@ describe('release', () => {
   }, SLOW_CASE);
 
   it('takes the tag of an image this repository built (images.yml → release.yml): one pin moves', async () => {
-    const r = await repo.cli(['release', '--image-tag', 'images/garage-api/v1.2.1']);
+    const r = await cmd(['release', '--image-tag', 'images/garage-api/v1.2.1']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('django-web api: 1.2.0 → 1.2.1');
@@ -156,15 +163,16 @@ describe('preview', () => {
       head: { ref: 'feature', sha: 'a'.repeat(40), repo: SLUG, owner: 'sound-buzz' }, base: { ref: 'main' },
     });
     const out = join(repo.dir, 'preview-output');
-    const r = await repo.cli(['preview', '--pr', String(num), '--out', out]);
+    const r = await cmd(['preview', '--pr', String(num), '--out', out]);
     expect(r.code).toBe(0);
     // The preview holds no Namespace: the publisher adds the platform's.
     expect(readdirSync(out).filter((f) => f.startsWith('namespace-'))).toEqual([]);
+    // The real CLI: the default folder is the rendered/ of the checkout the CLI runs from.
     const def = await repo.cli(['preview', '--pr', String(num)]);
     expect(def.code).toBe(0);
     expect(repo.read(`rendered/previews/pr-${num}/networkpolicy-default-deny.yaml`)).toContain(`namespace: pr-${num}`);
 
-    const pub = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment', ...as], env);
+    const pub = await cmd(['preview', '--pr', String(num), '--publish', out, '--comment', ...as], env);
     expect(pub.stderr).toBe('');
     expect(pub.code).toBe(0);
     const tree = repo.git('ls-tree', '-r', '--name-only', repo.git('ls-remote', repo.origin, 'refs/heads/previews').split(/\s/)[0]);
@@ -175,10 +183,10 @@ describe('preview', () => {
     expect(comment.body).toContain(`https://pr-${num}.dev.sound-buzz.live/`);
 
     // Publishing the same folder again changes nothing; the comment stays one comment.
-    const again = await repo.cli(['preview', '--pr', String(num), '--publish', out, '--comment', ...as], env);
+    const again = await cmd(['preview', '--pr', String(num), '--publish', out, '--comment', ...as], env);
     expect(again.stdout).toContain('unchanged');
 
-    const rm = await repo.cli(['preview', '--pr', String(num), '--remove', '--comment', ...as], env);
+    const rm = await cmd(['preview', '--pr', String(num), '--remove', '--comment', ...as], env);
     expect(rm.code).toBe(0);
     const after = repo.git('ls-tree', '-r', '--name-only', repo.git('ls-remote', repo.origin, 'refs/heads/previews').split(/\s/)[0]);
     expect(after).not.toContain(`pr-${num}/`);
@@ -191,7 +199,7 @@ describe('preview', () => {
   it('refuses to publish a folder that reaches outside its namespace', async () => {
     const out = join(repo.dir, 'preview-output');
     repo.write('preview-output/clusterrolebinding-x.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\n');
-    const r = await repo.cli(['preview', '--pr', '99', '--publish', out]);
+    const r = await cmd(['preview', '--pr', '99', '--publish', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('ClusterRoleBinding is not allowed in a preview');
   }, SLOW_CASE);

@@ -18,6 +18,7 @@ import { planRevert } from '../../render/delivery/revert.ts';
 import { formatVersions, parseVersions, type PinMap } from '../../render/delivery/versions-file.ts';
 import { renderError } from '../helpers/errors.ts';
 import { gitRepo, type Repo } from './git-repo.ts';
+import { runCommand } from '../helpers/run-command.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const text = (env: string) => readFileSync(join(ROOT, 'environments', `${env}.versions.json`), 'utf8');
@@ -173,6 +174,9 @@ describe('npm run promote with platform pins', () => {
     repo.commitAll('initial');
   }, SLOW_CASE);
   afterAll(() => repo?.remove());
+  // The command's run() in this process, on the temp repository (test/delivery/e2e.test.ts runs the
+  // real CLI process); its re-render and diff are subprocesses that read the edited files.
+  const promote = (args: string[]) => runCommand('promote', args, { cwd: repo.dir, deps: { repoDir: repo.dir } });
 
   const setDevPin = (pin: string, version: string) => {
     const file = JSON.parse(repo.read('environments/dev.versions.json')) as { platform: Record<string, string> };
@@ -186,7 +190,7 @@ describe('npm run promote with platform pins', () => {
     setDevPin('traefik', 'v3.7.12');
     expect((await repo.cli(['render', '--quiet', '--env', 'dev'])).code).toBe(0);
     repo.commitAll('dev: MetalLB v0.16.2, Traefik v3.7.12');
-    const r = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', 'platform/metallb']);
+    const r = await promote(['--from', 'dev', '--to', 'prod', 'platform/metallb']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('platform metallb: v0.16.1 → v0.16.2');
@@ -203,7 +207,7 @@ describe('npm run promote with platform pins', () => {
   it('refuses a release prod\'s model was not written for, leaving prod untouched', async () => {
     setDevPin('metallb', 'v0.17.0');
     const before = repo.read('environments/prod.versions.json');
-    const r = await repo.cli(['promote', '--from', 'dev', '--to', 'prod', 'platform']);
+    const r = await promote(['--from', 'dev', '--to', 'prod', 'platform']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/env prod › component metallb › platform\.metallb › environments\/prod\.versions\.json: metallb v0\.17\.0 is outside the releases platform\/metallb\.ts was written for/);
     expect(repo.read('environments/prod.versions.json')).toBe(before);

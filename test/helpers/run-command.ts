@@ -18,7 +18,11 @@ type Write = typeof process.stdout.write;
  * Runs `command` with `args` in `cwd` (default: the current directory). Not re-entrant: cases that
  * call it must not run concurrently within a file (the streams are the process's own).
  */
-export async function runCommand(command: string, args: string[], options: { cwd?: string; deps?: object } = {}): Promise<CommandResult> {
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; deps?: object; env?: Record<string, string> } = {},
+): Promise<CommandResult> {
   const mod = (await import(`../../render/commands/${command}.ts`)) as { run(args: string[], deps?: object): Promise<number> };
   let stdout = '';
   let stderr = '';
@@ -35,6 +39,9 @@ export async function runCommand(command: string, args: string[], options: { cwd
   process.stderr.write = capture((s) => (stderr += s));
   const before = process.cwd();
   if (options.cwd) process.chdir(options.cwd);
+  // Variables the command reads (GITHUB_TOKEN…), set for this run only, as a subprocess's env would.
+  const savedEnv = Object.entries(options.env ?? {}).map(([k]) => [k, process.env[k]] as const);
+  Object.assign(process.env, options.env);
   try {
     const code = await mod.run(args, options.deps);
     return { code, stdout, stderr };
@@ -46,5 +53,9 @@ export async function runCommand(command: string, args: string[], options: { cwd
     process.stdout.write = out;
     process.stderr.write = err;
     process.chdir(before);
+    for (const [k, v] of savedEnv) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
