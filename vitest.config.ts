@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Generous: a busy shared machine makes things slow, never wrong. No test asserts on time.
     testTimeout: 300_000,
     hookTimeout: 300_000,

@@ -1,0 +1,226 @@
+// Dependency pre-bundling, as Vite does for node_modules: the packages a render loads
+// (kubernetes-models and its CRD packages, zod, semver, yaml, the PromQL parser) are ~780 small
+// modules, and resolving, reading and linking them was half of a render's start-up. Bundled once
+// per installed dependency tree they are ~100 files, and a render starts in about half the time.
+//
+// Only node_modules is bundled: it changes on `npm ci`, not on every edit, so the bundle stays
+// valid while someone edits models and re-renders. Our own sources load as they are (through
+// strip-cache.mjs). The bundle is a cache, never a source of truth:
+// - keyed by the Node version, this file and the installed tree (node_modules/.package-lock.json);
+// - built on first use (rolldown, ~1 s) or by `node render/prebundle.mjs`; any failure (no rolldown
+//   in a production install, a read-only folder) only means the modules load from node_modules;
+// - an import of a package it bundles that it does not have (someone added one) loads from
+//   node_modules for that run, is remembered, and the next run rebuilds with it;
+// - only bare imports made by our own files are mapped, never those inside node_modules;
+// - GITOPS_PREBUNDLE=0 turns it off; deleting node_modules/.cache is always safe.
+// Plain JavaScript: it runs before any .ts loads.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT_URL = new URL('../', import.meta.url).href;
+const ROOT = fileURLToPath(ROOT_URL);
+const CACHE = join(ROOT, 'node_modules/.cache/gitops-prebundle');
+const CURRENT = join(CACHE, 'current.json');
+const WANTED = join(CACHE, 'wanted.json');
+
+/** Where our modules live (tests and scripts outside them import what they need unbundled). */
+const SOURCE_DIRS = ['render', 'platform', 'apps', 'environments'];
+
+/**
+ * The packages on the render path. Not the ones other commands load on demand (pg, Octokit,
+ * x509): they are few modules, and a bundle holding them would be loaded by every render.
+ */
+const BUNDLED = /^(?:kubernetes-models|@kubernetes-models\/[^/]+|zod|semver|yaml|js-yaml|@prometheus-io\/lezer-promql|@lezer\/[^/]+)(?:\/|$)/;
+
+/**
+ * What invalidates a bundle: another Node, another version of this file, another install. By
+ * content, not mtime: test sandboxes copy the repository and share its node_modules.
+ */
+function fingerprint() {
+  const hash = createHash('sha256').update(`${process.version}|${process.arch}\0`);
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const lock of ['node_modules/.package-lock.json', 'package-lock.json']) {
+    try {
+      hash.update('\0').update(readFileSync(join(ROOT, lock)));
+      break;
+    } catch {
+      // Not installed by npm ≥ 7: the lockfile then.
+    }
+  }
+  return hash.digest('hex');
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes aside and renames: a concurrent run never reads half a file. */
+function writeAtomic(file, text) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+// import x from 'p'; import { y } from 'p'; import * as x from 'p'; export … from 'p'; import 'p'
+const IMPORTS = /^[ \t]*(?:import|export)[ \t]+(?!type[ \t])(?:[^;'"]*?[ \t\n]from[ \t]*)?'([^'.][^']*)'/gm;
+
+/** The specifiers of bundled packages our sources import (type-only imports excepted). */
+export function scanImports(root = ROOT) {
+  const found = new Set();
+  for (const dir of SOURCE_DIRS) {
+    let entries;
+    try {
+      entries = readdirSync(join(root, dir), { recursive: true, withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) continue;
+      for (const m of readFileSync(join(e.parentPath, e.name), 'utf8').matchAll(IMPORTS)) {
+        if (BUNDLED.test(m[1])) found.add(m[1]);
+      }
+    }
+  }
+  return found;
+}
+
+/** Builds the bundle for `extra` specifiers besides the scanned ones; returns the new `current`, or undefined. */
+export async function buildBundle(extra = []) {
+  let rolldown;
+  try {
+    ({ build: rolldown } = await import('rolldown'));
+  } catch {
+    return undefined;
+  }
+  const specs = [...new Set([...scanImports(), ...extra.filter((s) => BUNDLED.test(s))])].sort();
+  const fp = fingerprint();
+  const key = createHash('sha256').update(fp).update('\0').update(specs.join('\n')).digest('hex').slice(0, 16);
+  const dir = join(CACHE, key);
+  const tmp = join(CACHE, `tmp-${process.pid}-${Date.now()}`);
+  try {
+    mkdirSync(join(tmp, 'entries'), { recursive: true, mode: 0o700 });
+    const input = {};
+    const specifiers = {};
+    for (const [i, spec] of specs.entries()) {
+      // The names Node itself gives an importer (for CommonJS, what its lexer finds), listed one by
+      // one: a bundler cannot see through `export *` of CommonJS. Loading the packages here is why
+      // the run that builds the bundle goes on without it.
+      let names;
+      try {
+        names = Object.keys(await import(spec)).filter((n) => n !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(n));
+      } catch {
+        continue;
+      }
+      const name = `e${i}`;
+      // Inside node_modules/.cache: the bare specifiers resolve from the repository's node_modules.
+      writeFileSync(join(tmp, 'entries', `${name}.mjs`), `export { ${names.join(', ')} } from '${spec}';\n`);
+      input[name] = join(tmp, 'entries', `${name}.mjs`);
+      specifiers[spec] = `${name}.js`;
+    }
+    await rolldown({
+      input,
+      platform: 'node',
+      // re2-wasm finds its .wasm file next to itself (__dirname): it stays where it is.
+      external: [/^re2-wasm(?:\/|$)/],
+      logLevel: 'silent',
+      output: { dir: join(tmp, 'out'), format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'c-[hash].js' },
+    });
+    writeFileSync(join(tmp, 'out', 'manifest.json'), `${JSON.stringify({ fingerprint: fp, specifiers }, null, 1)}\n`);
+    try {
+      renameSync(join(tmp, 'out'), dir);
+    } catch {
+      // Another run built the same bundle first: use that one.
+    }
+    const current = { fingerprint: fp, dir: key, specifiers };
+    writeAtomic(CURRENT, `${JSON.stringify(current)}\n`);
+    prune(key);
+    return current;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Bundles other than the current one, a day after they were made (a run may still be using one). */
+function prune(keep) {
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of readdirSync(CACHE)) {
+    if (name === keep || !/^(?:[0-9a-f]{16}|tmp-.*)$/.test(name)) continue;
+    try {
+      if (statSync(join(CACHE, name)).mtimeMs < dayAgo) rmSync(join(CACHE, name), { recursive: true, force: true });
+    } catch {
+      // Removed by another run.
+    }
+  }
+}
+
+/** The current bundle if still valid and complete, else undefined. */
+function validBundle() {
+  const current = readJson(CURRENT);
+  const wanted = readJson(WANTED);
+  const complete = !Array.isArray(wanted) || wanted.every((s) => typeof s !== 'string' || current?.specifiers?.[s]);
+  return current && current.fingerprint === fingerprint() && complete ? current : undefined;
+}
+
+/** The bundle, built first when missing or stale (undefined when it cannot be built). */
+export async function ensureBundle() {
+  const wanted = readJson(WANTED);
+  return validBundle() ?? buildBundle(Array.isArray(wanted) ? wanted.filter((s) => typeof s === 'string') : []);
+}
+
+const REGISTERED = Symbol.for('gitops.prebundle');
+
+/** Maps the bundled packages' imports of our own files to the bundle (render/cli.ts calls it first). */
+export async function registerPrebundle() {
+  if (globalThis[REGISTERED] || process.env.GITOPS_PREBUNDLE === '0' || typeof module.registerHooks !== 'function') return;
+  globalThis[REGISTERED] = true;
+  const current = validBundle();
+  if (!current) {
+    // Building loads the packages themselves: this run goes on with them, the next uses the bundle.
+    await ensureBundle();
+    return;
+  }
+  const base = pathToFileURL(join(CACHE, current.dir)).href + '/';
+  const misses = new Set();
+  module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const parent = context.parentURL;
+      if (parent && parent.startsWith(ROOT_URL) && !parent.includes('/node_modules/') && BUNDLED.test(specifier)) {
+        const file = current.specifiers[specifier];
+        if (file) return { url: base + file, format: 'module', shortCircuit: true };
+        misses.add(specifier);
+      }
+      return nextResolve(specifier, context);
+    },
+  });
+  process.on('exit', () => {
+    if (misses.size === 0) return;
+    try {
+      const before = readJson(WANTED);
+      const union = new Set([...(Array.isArray(before) ? before : []), ...misses]);
+      writeAtomic(WANTED, `${JSON.stringify([...union].sort())}\n`);
+    } catch {
+      // Only costs speed.
+    }
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `node render/prebundle.mjs`: make sure it is built (the test suite does, before its subprocesses start).
+  const start = performance.now();
+  const current = await ensureBundle();
+  if (!current) {
+    process.stderr.write('prebundle: not built (is rolldown installed?); modules load from node_modules\n');
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`prebundle: ${Object.keys(current.specifiers).length} entry modules in node_modules/.cache/gitops-prebundle/${current.dir} (${((performance.now() - start) / 1000).toFixed(1)} s)\n`);
+  }
+}

@@ -1,0 +1,88 @@
+// render/prebundle.mjs serves node_modules from a bundle built once per install. What must hold:
+// the output is byte-identical with or without it, an import it lacks still works and is bundled
+// next time, a new install rebuilds it, and an install without rolldown renders as before.
+// Each sandbox gets its own node_modules (one symlink per package) and so its own cache.
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
+
+const boxes: Sandbox[] = [];
+afterAll(() => boxes.forEach((b) => b.remove()));
+
+/** A sandbox whose node_modules is its own folder of links, without the packages in `omit`. */
+function privateBox(omit: string[] = []): Sandbox {
+  const box = sandbox();
+  boxes.push(box);
+  const modules = join(box.dir, 'node_modules');
+  rmSync(modules);
+  mkdirSync(modules);
+  for (const name of readdirSync(join(REPO, 'node_modules'))) {
+    if (name === '.cache' || omit.includes(name)) continue;
+    symlinkSync(join(REPO, 'node_modules', name), join(modules, name));
+  }
+  return box;
+}
+
+const cache = (box: Sandbox) => join(box.dir, 'node_modules/.cache/gitops-prebundle');
+const current = (box: Sandbox) => JSON.parse(readFileSync(join(cache(box), 'current.json'), 'utf8')) as { dir: string; specifiers: Record<string, string> };
+
+function render(box: Sandbox, env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, [join(box.dir, 'render/cli.ts'), 'render', '--env', 'e2e', '--quiet'], { cwd: box.dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  expect(r.stderr.replace(/^warning: .*\n/gm, '')).toBe('');
+  expect(r.status).toBe(0);
+  const hash = treeHash(join(box.dir, 'rendered'));
+  rmSync(join(box.dir, 'rendered'), { recursive: true, force: true });
+  return hash;
+}
+
+describe('dependency pre-bundling', () => {
+  const box = privateBox();
+  let unbundled = '';
+
+  it('renders byte-identically with the bundle and without it; the first run builds the bundle', () => {
+    unbundled = render(box, { GITOPS_PREBUNDLE: '0' });
+    expect(existsSync(cache(box))).toBe(false);
+    expect(render(box)).toBe(unbundled);
+    const built = current(box);
+    expect(built.specifiers['kubernetes-models/apps/v1/Deployment']).toMatch(/^e\d+\.js$/);
+    expect(built.specifiers['zod']).toBeDefined();
+    // Only the render path: the packages other commands load on demand stay out.
+    expect(Object.keys(built.specifiers).filter((s) => /^(pg|@octokit|@peculiar)/.test(s))).toEqual([]);
+    expect(existsSync(join(cache(box), built.dir, built.specifiers['zod']!))).toBe(true);
+    // Reused, not rebuilt, by the next run.
+    expect(render(box)).toBe(unbundled);
+    expect(current(box).dir).toBe(built.dir);
+  });
+
+  it('loads an import it lacks from node_modules, remembers it, and bundles it on the next run', () => {
+    const file = join(box.dir, 'platform/flannel.ts');
+    writeFileSync(file, `import { PodTemplate } from 'kubernetes-models/v1/PodTemplate';\nvoid PodTemplate;\n${readFileSync(file, 'utf8')}`);
+    const before = current(box).dir;
+    expect(render(box)).toBe(unbundled);
+    expect(JSON.parse(readFileSync(join(cache(box), 'wanted.json'), 'utf8'))).toContain('kubernetes-models/v1/PodTemplate');
+    expect(current(box).dir).toBe(before);
+    expect(render(box)).toBe(unbundled);
+    expect(current(box).dir).not.toBe(before);
+    expect(current(box).specifiers['kubernetes-models/v1/PodTemplate']).toBeDefined();
+  });
+
+  it('rebuilds after another install (the installed lockfile changed)', () => {
+    const before = current(box).dir;
+    const lock = join(box.dir, 'node_modules/.package-lock.json');
+    const text = readFileSync(lock, 'utf8');
+    rmSync(lock);
+    writeFileSync(lock, text.replace('"lockfileVersion"', '"requires": true,\n  "lockfileVersion"'));
+    // What CI's test setup runs: builds only when the bundle is stale.
+    const r = spawnSync(process.execPath, [join(box.dir, 'render/prebundle.mjs')], { cwd: box.dir, encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^prebundle: \d+ entry modules in node_modules\/\.cache\/gitops-prebundle\/[0-9a-f]{16} \(\d+\.\d s\)\n$/);
+    expect(current(box).dir).not.toBe(before);
+  });
+
+  it('renders the same from an install without rolldown (no bundle at all)', () => {
+    const bare = privateBox(['rolldown']);
+    expect(render(bare)).toBe(unbundled);
+    expect(existsSync(join(cache(bare), 'current.json'))).toBe(false);
+  });
+});
