@@ -111,6 +111,9 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
  */
 export function cronPeriodSeconds(schedule: string, where: { namespace: string; name: string }): number {
   const expanded = DESCRIPTORS[schedule.trim()] ?? schedule.trim();
+  // The same few schedules recur in every environment; four years of days each is worth keeping.
+  const known = periods.get(expanded);
+  if (known !== undefined) return known;
   const fields = expanded.split(/\s+/);
   const fail = (why: string): never => {
     throw new RenderError({ resource: `${where.namespace}/${where.name}`, field: 'schedule' }, `cannot derive a backup period from "${schedule}": ${why}`);
@@ -145,8 +148,11 @@ export function cronPeriodSeconds(schedule: string, where: { namespace: string; 
     }
   }
   if (longest === 0) fail('it runs fewer than twice in four years');
+  periods.set(expanded, longest);
   return longest;
 }
+
+const periods = new Map<string, number>();
 
 function cronField(expr: string, lo: number, hi: number, names: readonly string[], fail: (why: string) => never): Set<number> {
   const out = new Set<number>();

@@ -91,6 +91,33 @@ export function scanImports(root = ROOT) {
   return found;
 }
 
+/**
+ * The generated validators of some CRDs (PrometheusRule, AlertmanagerConfig) compile Go-syntax
+ * patterns with RE2 when their module loads: ~50 ms of WebAssembly start-up for patterns a render
+ * rarely tests. The same RE2, compiled on its first test instead (ajv's code only calls `test`).
+ */
+const lazyRe2 = {
+  name: 'gitops-lazy-re2',
+  resolveId(id) {
+    return id === '@kubernetes-models/validate/runtime/re2' ? '\0gitops-lazy-re2' : null;
+  },
+  load(id) {
+    if (id !== '\0gitops-lazy-re2') return null;
+    return `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+export default class LazyRE2 {
+  #args;
+  #re;
+  constructor(...args) { this.#args = args; }
+  test(text) {
+    this.#re ??= new (require('re2-wasm').RE2)(...this.#args);
+    return this.#re.test(text);
+  }
+}
+`;
+  },
+};
+
 /** Builds the bundle for `extra` specifiers besides the scanned ones; returns the new `current`, or undefined. */
 export async function buildBundle(extra = []) {
   let rolldown;
@@ -129,6 +156,7 @@ export async function buildBundle(extra = []) {
       platform: 'node',
       // re2-wasm finds its .wasm file next to itself (__dirname): it stays where it is.
       external: [/^re2-wasm(?:\/|$)/],
+      plugins: [lazyRe2],
       logLevel: 'silent',
       output: { dir: join(tmp, 'out'), format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'c-[hash].js' },
     });

@@ -74,7 +74,7 @@ function render(report: DiffReport, format: Format, maxChars: number | undefined
 }
 
 /** `main (1a2b3c4d)`: the ref as typed plus the commit it resolved to. */
-function label(repoDir: string, ref: string): string {
+export function label(repoDir: string, ref: string): string {
   const sha = resolveCommit(repoDir, ref).slice(0, 12);
   return ref.startsWith(sha) || sha.startsWith(ref) ? sha : `${ref} (${sha})`;
 }
@@ -86,7 +86,7 @@ function gitTopLevel(cwd: string): string {
 }
 
 /** In GitHub Actions, the run page that holds the full diff artifact. */
-function runUrlFromActions(): string | undefined {
+export function runUrlFromActions(): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = process.env;
   return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }

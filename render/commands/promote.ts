@@ -10,7 +10,8 @@ import { environments } from '../../environments/index.ts';
 import { platformReleases } from '../../platform/index.ts';
 import { pinnedRelease } from '../../platform/releases.ts';
 import { GitHubError, gitHubClientFromEnv, parseRepo, type GitHub } from '../github/index.ts';
-import { rerender, semanticDiff } from '../delivery/cli-spawn.ts';
+import { rerender } from '../delivery/cli-spawn.ts';
+import { semanticDiff } from '../delivery/semantic-diff.ts';
 import { showFile } from '../delivery/git.ts';
 import { PLATFORM, type AppName, type PinGroup } from '../delivery/pins.ts';
 import { changesTable, formatChanges, planPromotion, type PinChange } from '../delivery/promotion.ts';
@@ -87,7 +88,7 @@ export async function run(args: string[], deps: PromoteDeps = {}): Promise<numbe
     rerender(repoDir, [to]);
   }
   if (!values['open-pr']) {
-    if (changes.length > 0) out(semanticDiff(repoDir, 'HEAD', { format: 'text' }).trimEnd());
+    if (changes.length > 0) out((await semanticDiff(repoDir, 'HEAD', { format: 'text' })).trimEnd());
     return 0;
   }
 

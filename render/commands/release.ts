@@ -7,7 +7,8 @@
 // the required checks pass; Argo CD then rolls the Deployment.
 import { environments } from '../../environments/index.ts';
 import { GitHubError, gitHubClientFromEnv, parseRepo, type GitHub } from '../github/index.ts';
-import { rerender, semanticDiff } from '../delivery/cli-spawn.ts';
+import { rerender } from '../delivery/cli-spawn.ts';
+import { semanticDiff } from '../delivery/semantic-diff.ts';
 import { enableAutoMerge } from '../delivery/github-pulls.ts';
 import { changesTable, formatChanges } from '../delivery/promotion.ts';
 import { proposeChange } from '../delivery/propose.ts';
@@ -47,7 +48,7 @@ export async function run(args: string[], deps: ReleaseDeps = {}): Promise<numbe
     rerender(repoDir, [env]);
   }
   if (!values['open-pr']) {
-    if (changes.length > 0) out(semanticDiff(repoDir, 'HEAD', { format: 'text' }).trimEnd());
+    if (changes.length > 0) out((await semanticDiff(repoDir, 'HEAD', { format: 'text' })).trimEnd());
     return 0;
   }
   if (changes.length === 0) return 0;

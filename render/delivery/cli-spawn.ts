@@ -20,13 +20,3 @@ export function rerender(repoDir: string, envs: readonly string[]): void {
   const r = runCli(repoDir, ['render', '--quiet', ...envs.flatMap((e) => ['--env', e])]);
   if (r.code !== 0) throw new RenderError({ env: envs.join(',') }, `re-render failed after the version change:\n${r.stderr.trim()}`);
 }
-
-/** The semantic diff (render/diff) of `base` against `head` (a ref, or the working tree). */
-export function semanticDiff(repoDir: string, base: string, options: { head?: string; format: 'text' | 'markdown'; maxChars?: number }): string {
-  const args = ['diff', '--base', base, '--format', options.format, '--repo-dir', repoDir];
-  if (options.head) args.push('--head', options.head);
-  if (options.maxChars) args.push('--max-chars', String(options.maxChars));
-  const r = runCli(repoDir, args);
-  if (r.code !== 0) throw new RenderError({}, `semantic diff failed:\n${r.stderr.trim()}`);
-  return r.stdout;
-}

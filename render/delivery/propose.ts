@@ -2,7 +2,7 @@
 // force-push the purpose's branch, and create or update the PR whose body shows the semantic
 // diff. Shared by promotion (`promote/<env>`) and releases (`release/<app>`).
 import { createOrUpdatePullRequest, type GitHub, type PullRequestResult, type RepoRef } from '../github/index.ts';
-import { semanticDiff } from './cli-spawn.ts';
+import { semanticDiff } from './semantic-diff.ts';
 import { closePullsFrom } from './github-pulls.ts';
 import { commitPaths, deleteRemoteBranch, headCommit, pushBranch } from './git.ts';
 
@@ -40,7 +40,7 @@ export async function proposeChange(spec: ProposeSpec): Promise<ProposeResult | 
   pushBranch(spec.repoDir, spec.remote, commit, spec.branch, spec.pushToken);
   const footer = spec.footer ?? '';
   const room = BODY_LIMIT - spec.header.length - footer.length - 200;
-  const diff = semanticDiff(spec.repoDir, parent, { head: commit, format: 'markdown', maxChars: room });
+  const diff = await semanticDiff(spec.repoDir, parent, { head: commit, format: 'markdown', maxChars: room });
   const body = `${spec.header}\n${diff.trimEnd()}\n${footer}`;
   const pull = await createOrUpdatePullRequest(spec.gh, { ...spec.repo, head: spec.branch, base: spec.base, title: spec.title, body });
   return { commit, pull };

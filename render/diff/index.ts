@@ -4,6 +4,7 @@ export { RISK_CLASSES, RISK_LABEL } from './model.ts';
 export { compareSides, objectKey, displayId, type CompareOptions } from './compare.ts';
 export { readRenderedAtRef, resolveCommit, parseRenderedFile } from './git-source.ts';
 export { buildWorkingTree } from './worktree-source.ts';
+export { readRenderedDir } from './dir-source.ts';
 export { formatText } from './format-text.ts';
 export { formatMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownOptions } from './format-markdown.ts';
 export { formatJson } from './format-json.ts';
