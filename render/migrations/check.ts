@@ -62,7 +62,10 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
     const dbName = `check_${process.pid}_${++databaseCounter}`;
     const admin = await server.connect();
     try {
-      await admin.query(`CREATE DATABASE ${dbName}`);
+      // FILE_COPY copies template1's files in one go (≈ 10× faster here than the default WAL_LOG,
+      // which writes every block through the WAL); its checkpoints cost nothing on this throwaway
+      // server (fsync off). PostgreSQL < 15 knows only that strategy and not the option.
+      await admin.query(`CREATE DATABASE ${dbName}${server.binaries.major >= 15 ? ' STRATEGY FILE_COPY' : ''}`);
       // The Job passes its lock_timeout as a connection default (PGOPTIONS), so a migration's
       // `RESET lock_timeout` returns to it, not to 0: reproduce that with a database default.
       if (input.runnerLockTimeout) {
