@@ -1,11 +1,16 @@
 // npm run seal against a sandbox copy of the repository, with a key pair made here: what it
 // writes must decrypt the way the Sealed Secrets controller decrypts (docs "Crypto details":
 // RSA-OAEP SHA-256 with the scope's label unwraps a one-time AES-256-GCM key, zero nonce).
+// Writes run the real CLI in the sandbox (the command reads the environment's sealed data as a
+// module of the tree it runs from). Refusals write nothing, so they run the command in this
+// process against the checkout and prove its sealed data untouched; the real process's exit codes
+// 1 and 2 and its one-line stderr stay covered by a subprocess refusal each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constants, createDecipheriv, createHash, privateDecrypt, X509Certificate } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sandbox, type Sandbox } from '../helpers/sandbox.ts';
+import { REPO, sandbox, type Sandbox } from '../helpers/sandbox.ts';
+import { runCommand } from '../helpers/run-command.ts';
 import { environments } from '../../environments/index.ts';
 import { newSealingKeyPair, sealingKeyPair, sealingKeySecret, sealValue, sealingPublicKey, type SealingKeyPair } from '../../render/seal/index.ts';
 
@@ -29,6 +34,8 @@ let box: Sandbox;
 const sealedFile = 'environments/dev.sealed.json';
 const sealedOf = (id: string) => (JSON.parse(box.read(sealedFile)) as Record<string, { scope: string; encryptedData: Record<string, string> }>)[id]!;
 const hash = () => createHash('sha256').update(box.read(sealedFile)).digest('hex');
+/** The checkout's sealed data, which an in-process run would write to. */
+const checkoutHash = () => createHash('sha256').update(readFileSync(join(REPO, sealedFile))).digest('hex');
 
 beforeAll(async () => {
   // 2048 bits keeps the test quick; the command makes 4096 like the controller.
@@ -103,7 +110,7 @@ describe('npm run seal', () => {
     expect(controllerDecrypt(pair.keyPem, entry.encryptedData.password!, 'sound-buzz').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
-  it('reads a value from a file (any bytes) and refuses to mix scopes within one Secret', () => {
+  it('reads a value from a file (any bytes) and refuses to mix scopes within one Secret', async () => {
     const file = join(box.dir, 'value.bin');
     box.write('value.bin', '\u0000\u00ffbinary');
     const r = box.run('seal', '--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--from-file', `password=${file}`);
@@ -111,11 +118,12 @@ describe('npm run seal', () => {
     rmSync(file);
     const entry = sealedOf('wordpress/mysql-credentials');
     expect(controllerDecrypt(pair.keyPem, entry.encryptedData.password!, 'wordpress/mysql-credentials')).toEqual(Buffer.from('\u0000\u00ffbinary'));
-    const before = hash();
-    const mixed = box.run('seal', '--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--scope', 'cluster-wide', '--generate', 'password');
+    // The committed data seals the same Secret strict too: the refusal runs in this process.
+    const before = checkoutHash();
+    const mixed = await runCommand('seal', ['--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--scope', 'cluster-wide', '--generate', 'password']);
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toMatch(/^error: env dev › wordpress\/mysql-credentials › environments\/dev\.sealed\.json: sealed with scope strict: .*root-password.*--replace\n$/);
-    expect(hash()).toBe(before);
+    expect(checkoutHash()).toBe(before);
   });
 
   it.each([
@@ -126,14 +134,15 @@ describe('npm run seal', () => {
     ['a key that is not a Secret key', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django', '--generate', 'a/b'], 2, /^error: seal: --generate a\/b: "a\/b" is not a Secret key/],
     ['no value at all', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django'], 2, /^error: seal: give at least one/],
     ['a missing --from-file', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django', '--from-file', 'k=/nonexistent/file'], 2, /^error: seal: --from-file k=\/nonexistent\/file: no such file$/],
-  ])('refuses %s with one line, a non-zero exit and nothing written', (_what, args, code, message) => {
-    const before = hash();
-    const r = box.run('seal', ...args);
+  ])('refuses %s with one line, a non-zero exit and nothing written', async (_what, args, code, message) => {
+    const before = checkoutHash();
+    const r = await runCommand('seal', args);
     expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr.trimEnd()).toMatch(message);
     expect(r.stderr).not.toContain('secretvalue');
-    expect(hash()).toBe(before);
+    expect(checkoutHash()).toBe(before);
   });
 
   it('refuses to seal without the environment certificate, naming the file and how to get one', () => {
