@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, chownSync, statfsSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, chownSync, statSync, statfsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import pg from 'pg';
@@ -145,9 +145,47 @@ function dataRoot(): string {
   return tmpdir();
 }
 
+/**
+ * A server's directory outlives it only when its process was killed (Ctrl-C skips the exit hook).
+ * In memory that is RAM held until reboot: remove those whose postmaster is gone. A directory
+ * still being set up has no postmaster.pid yet, so only old ones without it count as left over.
+ */
+function removeLeftovers(root: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(root).filter((e) => /^migration-check-[A-Za-z0-9]{6}$/.test(e));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const dir = join(root, e);
+    try {
+      const pidFile = join(dir, 'data', 'postmaster.pid');
+      if (existsSync(pidFile)) {
+        const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+        if (!(pid > 0) || isRunning(pid)) continue;
+      } else if (Date.now() - statSync(dir).mtimeMs < 3600_000) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another user's, or removed meanwhile
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startServer(binaries: ServerBinaries = findBinaries()): Promise<RunningServer> {
   const t0 = performance.now();
-  const dir = mkdtempSync(join(dataRoot(), 'migration-check-'));
+  const root = dataRoot();
+  if (root !== tmpdir()) removeLeftovers(root);
+  const dir = mkdtempSync(join(root, 'migration-check-'));
   const data = join(dir, 'data');
   const ids = serverIds();
   if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid ?? ids.uid);
