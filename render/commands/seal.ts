@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { Environment } from '../../environments/types.ts';
-import { isDnsLabel, isDnsSubdomain, SEALING_SCOPES, SECRET_KEY, sealedDataFile, sealingCertFile, type SealedData, type SealingScope } from '../../environments/sealed.ts';
+import { isDnsLabel, isDnsSubdomain, SEALING_SCOPES, SECRET_KEY, sealedData, sealedDataFile, sealingCertFile, type SealedData, type SealingScope } from '../../environments/sealed.ts';
 import type { BuiltEnvironment } from '../build.ts';
 import { missingKeys, type SecretInventoryEntry } from '../inventory/index.ts';
 import { mergeSealed, newSealingKeyPair, sealCommand, sealingPublicKey, sealValue, serializeSealed, writeFileAtomic } from '../seal/index.ts';
@@ -38,14 +38,25 @@ interface Value {
   source: string;
 }
 
-export async function run(args: string[]): Promise<number> {
+export interface SealDeps {
+  /**
+   * The repository to read the certificate and sealed data from and write to (tests: a copy).
+   * Another tree than this checkout has its own sealed data: it is read from there, through the
+   * same schema, instead of the one this checkout's environments imported.
+   */
+  repoDir?: string;
+}
+
+export async function run(args: string[], deps: SealDeps = {}): Promise<number> {
   const { values } = parse(SPECS.seal, args);
   if (!values.env) throw new UsageError('seal: --env is required');
-  const env = selectEnvironments([values.env])[0]!;
-  if (values['new-key'] !== undefined) return newKey(env, values['new-key']);
+  const root = deps.repoDir ?? REPO_ROOT;
+  const selected = selectEnvironments([values.env])[0]!;
+  const env = root === REPO_ROOT ? selected : { ...selected, sealed: sealedData(JSON.parse(readFileSync(join(root, sealedDataFile(selected.name)), 'utf8')), sealedDataFile(selected.name)) };
+  if (values['new-key'] !== undefined) return newKey(env, values['new-key'], root);
   if (values.list) return list(await build(env));
-  const certPath = join(REPO_ROOT, sealingCertFile(env.name));
-  if (values['generate-missing']) return generateMissing(env, certPath, await build(env));
+  const certPath = join(root, sealingCertFile(env.name));
+  if (values['generate-missing']) return generateMissing(env, certPath, await build(env), root);
 
   if (!values.namespace) throw new UsageError('seal: --namespace is required');
   if (!values.name) throw new UsageError('seal: --name is required');
@@ -85,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
       throw new RenderError({ env: env.name, file: sealedDataFile(env.name), field: `${t.namespace}/${t.name}` }, (e as Error).message);
     }
   }
-  writeFileAtomic(join(REPO_ROOT, sealedDataFile(env.name)), serializeSealed(next));
+  writeFileAtomic(join(root, sealedDataFile(env.name)), serializeSealed(next));
   process.stdout.write(`sealed ${namespace}/${name} (${scope}): ${inputs.map((v) => `${v.key} (${v.source})`).join(', ')} → ${sealedDataFile(env.name)}\n`);
   for (const c of copies) process.stdout.write(`sealed ${c.namespace}/${c.name} (${scope}): ${c.key} (same value as ${c.from})\n`);
   for (const t of targets) {
@@ -163,7 +174,7 @@ function readCertificate(env: Environment, path: string) {
 }
 
 /** Random values for every key a workload needs that nothing provides (the lab's first day). */
-function generateMissing(env: Environment, certPath: string, built: BuiltEnvironment): number {
+function generateMissing(env: Environment, certPath: string, built: BuiltEnvironment, root: string): number {
   const publicKey = readCertificate(env, certPath);
   let data = env.sealed;
   const sealed: string[] = [];
@@ -205,7 +216,7 @@ function generateMissing(env: Environment, certPath: string, built: BuiltEnviron
     data = mergeSealed(data, { namespace: e.namespace, name: e.name, scope, encryptedData, replace: false });
     sealed.push(`${e.namespace}/${e.name}: ${Object.keys(encryptedData).map((k) => (e.sameAs[k] ? `${k} (= ${e.sameAs[k]!.name} ${e.sameAs[k]!.key})` : k)).join(', ')}`);
   }
-  if (sealed.length) writeFileAtomic(join(REPO_ROOT, sealedDataFile(env.name)), serializeSealed(data));
+  if (sealed.length) writeFileAtomic(join(root, sealedDataFile(env.name)), serializeSealed(data));
   process.stdout.write(sealed.length ? `sealed generated values (${DEFAULT_LENGTH} chars) → ${sealedDataFile(env.name)}:\n${sealed.map((s) => `  ${s}\n`).join('')}` : `env ${env.name}: every key a workload needs is provided\n`);
   if (skipped.length) process.stdout.write(`not generated (an operator brings these values):\n${skipped.map((s) => `  ${s}\n`).join('')}`);
   return 0;
@@ -241,9 +252,9 @@ function list(built: BuiltEnvironment): number {
  * A new key pair: the private key and its certificate to `out` (0600, outside the repository) —
  * the one-file form `npm run bootstrap -- --sealing-key` reads — and the certificate committed.
  */
-async function newKey(env: Environment, out: string): Promise<number> {
+async function newKey(env: Environment, out: string, root: string): Promise<number> {
   const target = resolve(out);
-  const inRepo = relative(REPO_ROOT, target);
+  const inRepo = relative(root, target);
   if (!inRepo.startsWith('..') && !isAbsolute(inRepo)) {
     throw new UsageError(`seal: --new-key ${out}: the private key must live outside the repository (it would risk being committed)`);
   }
@@ -251,7 +262,7 @@ async function newKey(env: Environment, out: string): Promise<number> {
   if (!existsSync(dirname(target))) throw new UsageError(`seal: --new-key ${out}: no directory ${dirname(target)}`);
   const pair = await newSealingKeyPair(`sealed-secrets ${env.name}`);
   writeFileAtomic(target, pair.keyPem + pair.certPem, 0o600);
-  writeFileAtomic(join(REPO_ROOT, sealingCertFile(env.name)), pair.certPem);
+  writeFileAtomic(join(root, sealingCertFile(env.name)), pair.certPem);
   process.stdout.write(
     `wrote ${sealingCertFile(env.name)} (commit it) and the private key to ${target} (keep it outside the repository, e.g. in the password manager)\n` +
       `install it in the cluster with: npm run bootstrap -- --env ${env.name} --sealing-key ${target}\n` +

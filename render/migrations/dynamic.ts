@@ -28,6 +28,27 @@ export interface DynamicMigrationResult {
   rowsBefore: Map<string, number>;
 }
 
+/**
+ * Builds the previous schema and applies the given SQL on `client`'s database, then seeds it.
+ * Returns the seed's notes. The result depends on nothing else: a database built once can be
+ * cloned for every check on the same previous state (check.ts).
+ */
+export async function buildPrevious(client: pg.Client, base: MigrationSource[], givenSql: string[]): Promise<Finding[]> {
+  for (const m of base) {
+    try {
+      await client.query(m.sql);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new Error(`the previous schema does not build: ${m.name}: ${(e as Error).message}`);
+    }
+  }
+  for (const sql of givenSql) await client.query(sql);
+  await client.query('BEGIN');
+  const skipped = await seed(client);
+  await client.query('COMMIT');
+  return skipped.map((s) => ({ rule: 'dynamic/seed-skipped', severity: 'warning', migration: 'seed', message: `${s.table}: ${s.reason}`, fix: RULES['dynamic/seed-skipped'].fix }));
+}
+
 const qi = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
@@ -51,21 +72,13 @@ export class DynamicSession {
 
   /** Builds the previous schema, loads rows, records which queries work. Returns notes. */
   async prepare(base: MigrationSource[], givenSql: string[]): Promise<Finding[]> {
+    const notes = await buildPrevious(this.client, base, givenSql);
+    return [...notes, ...(await this.recordBaseline())];
+  }
+
+  /** Records which of the running release's queries work on the previous state (built and seeded). Returns notes. */
+  async recordBaseline(): Promise<Finding[]> {
     const notes: Finding[] = [];
-    for (const m of base) {
-      try {
-        await this.client.query(m.sql);
-      } catch (e) {
-        await this.client.query('ROLLBACK').catch(() => undefined);
-        throw new Error(`the previous schema does not build: ${m.name}: ${(e as Error).message}`);
-      }
-    }
-    for (const sql of givenSql) await this.client.query(sql);
-    await this.client.query('BEGIN');
-    const skipped = await seed(this.client);
-    await this.client.query('COMMIT');
-    for (const s of skipped)
-      notes.push({ rule: 'dynamic/seed-skipped', severity: 'warning', migration: 'seed', message: `${s.table}: ${s.reason}`, fix: RULES['dynamic/seed-skipped'].fix });
     const results = await this.replay(this.queries);
     const failing = [...results.entries()].filter(([, error]) => error !== undefined);
     for (const [i, error] of results.entries()) if (error === undefined) this.baseline.push(this.queries[i]);

@@ -1,6 +1,6 @@
 // The command as CI runs it: its exit codes, its JSON, text and markdown reports. Most cases call
-// the command in this process against one shared PostgreSQL; a few run the real subprocess (which
-// starts its own server) for the exit codes and streams CI sees.
+// the command in this process against one shared PostgreSQL; one real subprocess per exit code CI
+// acts on (1 with its own server, 2 for a usage error) keeps the real process's streams covered.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,9 @@ function subprocess(cwd: string, ...args: string[]) {
 }
 
 beforeAll(() => {
+  // Start the shared server now: it boots while the first case's real process runs. A failed start
+  // is reported by the first case that awaits it.
+  postgres().catch(() => undefined);
   dir = mkdtempSync(join(tmpdir(), 'migrations-cli-'));
   writeFileSync(join(dir, 'base.sql'), BASE_SCHEMA);
   writeFileSync(join(dir, 'queries.sql'), PREVIOUS_QUERIES.join('\n') + '\n');
@@ -105,10 +108,10 @@ describe('npm run migrations -- check', () => {
     expect((await cli('--base-schema', 'base.sql', '--format', 'markdown', '0002_rename.sql')).code).toBe(1);
   });
 
-  it('the committed lock records every pinned django-web migration (`migrations lock` has nothing to add)', () => {
-    const r = spawnSync(process.execPath, [CLI, 'migrations', 'lock'], { encoding: 'utf8', cwd: dir });
+  it('the committed lock records every pinned django-web migration (`migrations lock` has nothing to add)', async () => {
+    const r = await runCommand('migrations', ['lock'], { cwd: dir });
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(r.stdout).toBe('apps/django-web/migrations.lock.json: up to date\n');
   });
 

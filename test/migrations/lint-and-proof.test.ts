@@ -210,6 +210,22 @@ describe('given prior state', () => {
 });
 
 describe('the server the proof runs on', () => {
+  it('a reused server (previous state cloned from a template) reports what a server of its own reports', async () => {
+    const i = input('ALTER TABLE voiture ADD CONSTRAINT annee_ok CHECK (annee > 1900);\nDELETE FROM archive;', '5s', {
+      schema: 'CREATE TABLE tarif (montant numeric NOT NULL CHECK (montant < 100));',
+      queries: [...PREVIOUS_QUERIES, 'SELECT missing FROM garage'],
+    });
+    i.givenSql = ["INSERT INTO archive VALUES (7, 'a')"];
+    i.pgVersion = server.binaries.major;
+    // timings differ from run to run; everything else must not
+    const stable = (r: CheckReport) => JSON.parse(JSON.stringify(r, (k, v) => (['ms', 'dynamicMs', 'totalMs', 'startupMs'].includes(k) ? undefined : v)));
+    const reused = [await checkMigrations(i, { server }), await checkMigrations(i, { server })].map(stable);
+    const own = stable(await checkMigrations(i));
+    expect(own.notes.map((n: { rule: string }) => n.rule).sort()).toEqual(['dynamic/query-invalid-before', 'dynamic/seed-skipped']);
+    expect(own.migrations[0].findings.map((f: { rule: string }) => f.rule)).toEqual(expect.arrayContaining(['dynamic/scan-under-lock', 'dynamic/rows-lost']));
+    expect(reused).toEqual([own, own]);
+  });
+
   it('warns when it is not the target major, and only then', async () => {
     const safe = "SET lock_timeout = '2s';\nALTER TABLE garage ADD COLUMN note text;\n";
     const other = await checkMigrations({ ...input(safe, '5s'), pgVersion: server.binaries.major - 1 }, { server });

@@ -1,11 +1,14 @@
 // npm run seal against a sandbox copy of the repository, with a key pair made here: what it
 // writes must decrypt the way the Sealed Secrets controller decrypts (docs "Crypto details":
 // RSA-OAEP SHA-256 with the scope's label unwraps a one-time AES-256-GCM key, zero nonce).
+// Most cases run the command in this process on the sandbox (`repoDir`); one real process per exit
+// code (0, 1, 2) keeps the CLI's streams and exit codes covered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constants, createDecipheriv, createHash, privateDecrypt, X509Certificate } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sandbox, type Sandbox } from '../helpers/sandbox.ts';
+import { REPO, sandbox, type Sandbox } from '../helpers/sandbox.ts';
+import { runCommand } from '../helpers/run-command.ts';
 import { environments } from '../../environments/index.ts';
 import { newSealingKeyPair, sealingKeyPair, sealingKeySecret, sealValue, sealingPublicKey, type SealingKeyPair } from '../../render/seal/index.ts';
 
@@ -29,6 +32,10 @@ let box: Sandbox;
 const sealedFile = 'environments/dev.sealed.json';
 const sealedOf = (id: string) => (JSON.parse(box.read(sealedFile)) as Record<string, { scope: string; encryptedData: Record<string, string> }>)[id]!;
 const hash = () => createHash('sha256').update(box.read(sealedFile)).digest('hex');
+/** The command in this process, on the sandbox. */
+const seal = (...args: string[]) => runCommand('seal', args, { deps: { repoDir: box.dir } });
+const checkoutSealed = () => readFileSync(join(REPO, sealedFile), 'utf8');
+const checkoutBefore = checkoutSealed();
 
 beforeAll(async () => {
   // 2048 bits keeps the test quick; the command makes 4096 like the controller.
@@ -84,8 +91,8 @@ describe('npm run seal', () => {
     expect(box.read(sealedFile)).not.toContain('s3cr=t');
   });
 
-  it('keeps the other keys of a Secret and seals one value into two Secrets with --copy', () => {
-    const r = box.run('seal', '--env', 'dev', '--namespace', 'monitoring', '--name', 'influxdb-credentials',
+  it('keeps the other keys of a Secret and seals one value into two Secrets with --copy', async () => {
+    const r = await seal('--env', 'dev', '--namespace', 'monitoring', '--name', 'influxdb-credentials',
       '--from-literal', 'writer-password=w', '--copy', 'writer-password=telegraf/influxdb-writer/password');
     expect(r.code, r.stderr).toBe(0);
     const writer = sealedOf('monitoring/influxdb-credentials');
@@ -95,24 +102,24 @@ describe('npm run seal', () => {
     expect(controllerDecrypt(pair.keyPem, copy.encryptedData.password!, 'telegraf/influxdb-writer').toString()).toBe('w');
   });
 
-  it('seals namespace-wide on request, replacing the Secret', () => {
-    const r = box.run('seal', '--env', 'dev', '--namespace', 'sound-buzz', '--name', 'navidrome-admin', '--scope', 'namespace-wide', '--replace', '--generate', 'password');
+  it('seals namespace-wide on request, replacing the Secret', async () => {
+    const r = await seal('--env', 'dev', '--namespace', 'sound-buzz', '--name', 'navidrome-admin', '--scope', 'namespace-wide', '--replace', '--generate', 'password');
     expect(r.code, r.stderr).toBe(0);
     const entry = sealedOf('sound-buzz/navidrome-admin');
     expect(entry.scope).toBe('namespace-wide');
     expect(controllerDecrypt(pair.keyPem, entry.encryptedData.password!, 'sound-buzz').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
-  it('reads a value from a file (any bytes) and refuses to mix scopes within one Secret', () => {
+  it('reads a value from a file (any bytes) and refuses to mix scopes within one Secret', async () => {
     const file = join(box.dir, 'value.bin');
     box.write('value.bin', '\u0000\u00ffbinary');
-    const r = box.run('seal', '--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--from-file', `password=${file}`);
+    const r = await seal('--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--from-file', `password=${file}`);
     expect(r.code, r.stderr).toBe(0);
     rmSync(file);
     const entry = sealedOf('wordpress/mysql-credentials');
     expect(controllerDecrypt(pair.keyPem, entry.encryptedData.password!, 'wordpress/mysql-credentials')).toEqual(Buffer.from('\u0000\u00ffbinary'));
     const before = hash();
-    const mixed = box.run('seal', '--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--scope', 'cluster-wide', '--generate', 'password');
+    const mixed = await seal('--env', 'dev', '--namespace', 'wordpress', '--name', 'mysql-credentials', '--scope', 'cluster-wide', '--generate', 'password');
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toMatch(/^error: env dev › wordpress\/mysql-credentials › environments\/dev\.sealed\.json: sealed with scope strict: .*root-password.*--replace\n$/);
     expect(hash()).toBe(before);
@@ -126,10 +133,11 @@ describe('npm run seal', () => {
     ['a key that is not a Secret key', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django', '--generate', 'a/b'], 2, /^error: seal: --generate a\/b: "a\/b" is not a Secret key/],
     ['no value at all', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django'], 2, /^error: seal: give at least one/],
     ['a missing --from-file', ['--env', 'dev', '--namespace', 'django-web', '--name', 'django', '--from-file', 'k=/nonexistent/file'], 2, /^error: seal: --from-file k=\/nonexistent\/file: no such file$/],
-  ])('refuses %s with one line, a non-zero exit and nothing written', (_what, args, code, message) => {
+  ])('refuses %s with one line, a non-zero exit and nothing written', async (_what, args, code, message) => {
     const before = hash();
-    const r = box.run('seal', ...args);
+    const r = await seal(...args);
     expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr.trimEnd()).toMatch(message);
     expect(r.stderr).not.toContain('secretvalue');
@@ -148,6 +156,10 @@ describe('npm run seal', () => {
     } finally {
       box.write('environments/dev.sealing-cert.pem', cert);
     }
+  });
+
+  it('in this process, wrote the sandbox only: the sealed data of the checkout is as it was', () => {
+    expect(checkoutSealed()).toBe(checkoutBefore);
   });
 
   it('refuses to write a new private key inside the repository', () => {
