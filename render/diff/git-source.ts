@@ -1,10 +1,12 @@
 // Reads the committed rendered/ tree of a git ref straight from the object store: no checkout,
 // no working-tree changes, one `git cat-file --batch` for every file.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { RenderError, type KubeObject } from '../types.ts';
 import { UsageError } from '../commands/args.ts';
 import type { RenderedSide, SideObject } from './model.ts';
+import { fastDocuments } from './fast-yaml.ts';
 
 const RENDERED = 'rendered/';
 const PREVIEWS = 'previews';
@@ -50,19 +52,40 @@ export function readRenderedAtRef(repoDir: string, ref: string, label = ref): Re
   return { label, hasRendered: true, objects };
 }
 
+/**
+ * Parsed files by path and content. The two sides of a diff share almost every file (a promotion
+ * changes one environment's few), and so do the diffs a command makes in a row: each file is
+ * parsed once. The objects are frozen, since both sides hold the same ones.
+ */
+const parsed = new Map<string, SideObject[]>();
+const PARSED_LIMIT = 50_000;
+
 /** `<env>/<component>/<file>.yaml` → its objects (one per document). */
 export function parseRenderedFile(relPath: string, text: string): SideObject[] {
+  const key = `${relPath}\0${createHash('sha1').update(text).digest('base64')}`;
+  const known = parsed.get(key);
+  if (known) return known;
+  const objects = parseRenderedText(relPath, text);
+  for (const o of objects) deepFreeze(o.object);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(key, objects);
+  return objects;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+function parseRenderedText(relPath: string, text: string): SideObject[] {
   const [env, component, ...rest] = relPath.split('/');
   // Files directly under rendered/ or rendered/<env>/ (indexes, READMEs) are not synced objects,
   // and rendered/previews/ holds pull request previews (published on their own branch), not an environment.
   if (!env || !component || rest.length === 0 || env === PREVIEWS) return [];
   const result: SideObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      throw new RenderError({ env, component, file: `rendered/${relPath}`, line: e.linePos?.[0]?.line }, `invalid YAML: ${e.message}`);
-    }
-    const value: unknown = doc.toJS();
+  const values = fastDocuments(text) ?? slowDocuments(text, { env, component, file: `rendered/${relPath}` });
+  for (const value of values) {
     if (value === null || value === undefined) continue;
     if (!isKubeObject(value)) {
       throw new RenderError({ env, component, file: `rendered/${relPath}` }, 'not a Kubernetes object (apiVersion, kind and metadata.name are required)');
@@ -70,6 +93,16 @@ export function parseRenderedFile(relPath: string, text: string): SideObject[] {
     result.push({ env, component, path: relPath, object: value });
   }
   return result;
+}
+
+function slowDocuments(text: string, where: { env: string; component: string; file: string }): unknown[] {
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      throw new RenderError({ ...where, line: e.linePos?.[0]?.line }, `invalid YAML: ${e.message}`);
+    }
+    return doc.toJS() as unknown;
+  });
 }
 
 function isKubeObject(v: unknown): v is KubeObject {
