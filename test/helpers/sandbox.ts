@@ -83,8 +83,9 @@ export function freshRender(): string {
   if (!existsSync(join(target, 'rendered'))) {
     const box = sandbox();
     try {
-      const r = box.run('render', '--quiet');
-      if (r.code !== 0) throw new Error(`npm run render failed in a sandbox (exit ${r.code}):\n${r.stderr}`);
+      // Without the dependency bundle: test/render/prebundle.test.ts compares renders with it to this one.
+      const r = spawnSync(process.execPath, [join(box.dir, 'render/cli.ts'), 'render', '--quiet'], { cwd: box.dir, encoding: 'utf8', env: { ...process.env, GITOPS_PREBUNDLE: '0' } });
+      if (r.status !== 0) throw new Error(`npm run render failed in a sandbox (exit ${r.status}):\n${r.stderr}`);
       const staged = mkdtempSync(join(tmpdir(), 'gitops-fresh-render-staging-'));
       renameSync(join(box.dir, 'rendered'), join(staged, 'rendered'));
       try {
