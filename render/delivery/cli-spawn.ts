@@ -11,7 +11,8 @@ export interface CliResult {
 }
 
 export function runCli(repoDir: string, args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [join(repoDir, 'render', 'cli.ts'), ...args], { cwd: repoDir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  // As the npm scripts run it: the strip cache first, so that not even the entry file starts Node's type stripper.
+  const r = spawnSync(process.execPath, ['--import', join(repoDir, 'render', 'strip-cache.mjs'), join(repoDir, 'render', 'cli.ts'), ...args], { cwd: repoDir, encoding: 'utf8', maxBuffer: 1 << 28 });
   return { code: r.status ?? 70, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sandbox, type Sandbox } from '../helpers/sandbox.ts';
+import { cliArgs, sandbox, type Sandbox } from '../helpers/sandbox.ts';
 
 const exec = promisify(execFile);
 
@@ -39,7 +39,7 @@ export function gitRepo(options: { rendered?: 'fresh' } = {}): Repo {
     git: (...args) => git(box.dir, ...args),
     async cli(args, env = {}) {
       try {
-        const r = await exec(process.execPath, [join(box.dir, 'render/cli.ts'), ...args], { cwd: box.dir, env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+        const r = await exec(process.execPath, cliArgs(box.dir, args), { cwd: box.dir, env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
         return { code: 0, stdout: r.stdout, stderr: r.stderr };
       } catch (e) {
         const x = e as { code?: number; stdout?: string; stderr?: string };

@@ -10,6 +10,15 @@ import { fileURLToPath } from 'node:url';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['environments', 'platform', 'apps', 'render', 'package.json'];
 
+/**
+ * `node render/cli.ts <args>` of the checkout at `dir`, as the npm scripts run it: with the strip
+ * cache loaded first, so that not even the entry file starts Node's type stripper (≈ 80 ms a
+ * process). test/render/cli-manners.test.ts runs the bare `node render/cli.ts` form.
+ */
+export function cliArgs(dir: string, args: readonly string[]): string[] {
+  return ['--import', join(dir, 'render/strip-cache.mjs'), join(dir, 'render/cli.ts'), ...args];
+}
+
 export interface Sandbox {
   dir: string;
   run(...args: string[]): { code: number; stdout: string; stderr: string };
@@ -33,7 +42,7 @@ export function sandbox(options: { rendered?: 'fresh' | 'committed' } = {}): San
   return {
     dir,
     run(...args) {
-      const r = spawnSync(process.execPath, [join(dir, 'render/cli.ts'), ...args], { cwd: dir, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, cliArgs(dir, args), { cwd: dir, encoding: 'utf8' });
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     read: (path) => readFileSync(join(dir, path), 'utf8'),
@@ -84,7 +93,7 @@ export function freshRender(): string {
     const box = sandbox();
     try {
       // Without the dependency bundle: test/render/prebundle.test.ts compares renders with it to this one.
-      const r = spawnSync(process.execPath, [join(box.dir, 'render/cli.ts'), 'render', '--quiet'], { cwd: box.dir, encoding: 'utf8', env: { ...process.env, GITOPS_PREBUNDLE: '0' } });
+      const r = spawnSync(process.execPath, cliArgs(box.dir, ['render', '--quiet']), { cwd: box.dir, encoding: 'utf8', env: { ...process.env, GITOPS_PREBUNDLE: '0' } });
       if (r.status !== 0) throw new Error(`npm run render failed in a sandbox (exit ${r.status}):\n${r.stderr}`);
       const staged = mkdtempSync(join(tmpdir(), 'gitops-fresh-render-staging-'));
       renameSync(join(box.dir, 'rendered'), join(staged, 'rendered'));

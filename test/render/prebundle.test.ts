@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, freshRender, sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
+import { REPO, cliArgs, freshRender, sandbox, treeHash, type Sandbox } from '../helpers/sandbox.ts';
 
 const boxes: Sandbox[] = [];
 afterAll(() => boxes.forEach((b) => b.remove()));
@@ -38,7 +38,7 @@ function ensure(box: Sandbox): string {
 }
 
 function render(box: Sandbox, env: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, [join(box.dir, 'render/cli.ts'), 'render', '--env', 'e2e', '--quiet'], { cwd: box.dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, cliArgs(box.dir, ['render', '--env', 'e2e', '--quiet']), { cwd: box.dir, encoding: 'utf8', env: { ...process.env, ...env } });
   expect(r.stderr.replace(/^warning: .*\n/gm, '')).toBe('');
   expect(r.status).toBe(0);
   const hash = treeHash(join(box.dir, 'rendered/e2e'));
