@@ -1,5 +1,27 @@
+import { accessSync, constants, statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+const TMPFS_MAGIC = 0x01021994;
+
+/**
+ * The suite creates and deletes tens of thousands of files (sandbox copies of the repository, git
+ * repositories, rendered trees). On a VM's ext4 a file created costs up to 0.3 ms (copying one
+ * sandbox: 0.1–0.45 s), on tmpfs ~30 µs (30–40 ms). So the run's temp files (os.tmpdir(), which the
+ * workers and every subprocess inherit) go to /dev/shm when it is a writable tmpfs with room to
+ * spare — unless TMPDIR was chosen already.
+ */
+function fastTempDir(): void {
+  if (process.env.TMPDIR) return;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    const fs = statfsSync('/dev/shm');
+    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= 2 * 1024 ** 3) process.env.TMPDIR = '/dev/shm';
+  } catch {
+    // no /dev/shm (macOS, Windows) or not ours to write: the system's temp dir
+  }
+}
+fastTempDir();
 
 export default defineConfig({
   test: {
