@@ -20,6 +20,7 @@ const BENCH = command({
   flags: {
     apps: { type: 'string', default: '10,1000', value: '<W[,W…]>', description: 'synthetic apps per environment (5 objects each, 3 environments); several sizes comma-separated' },
     runs: { type: 'string', default: '3', value: '<n>', description: 'timed runs per measure (the median is shown)' },
+    warmup: { type: 'string', default: '1', value: '<n>', description: 'untimed runs before each measure (they fill the compile, page and dependency caches)' },
     vs: { type: 'string', value: '<command>', description: 'also time this shell command (run in the synthetic repository; $BENCH_APPS is W) pair by pair with each cold render and print the ratio theirs/ours' },
     format: { type: 'string', default: 'text', choices: ['text', 'json'], value: '<format>', description: 'output format' },
     keep: { type: 'boolean', description: 'keep the synthetic repository (its path is printed)' },
@@ -124,12 +125,12 @@ function copyRealRepo(): string {
 }
 
 /** Whole-process times of the commands that load least, and of the real repository's render. */
-async function startup(runs: number) {
+async function startup(runs: number, warmup: number) {
   const dir = copyRealRepo();
   try {
     const node = (args: string[], env?: NodeJS.ProcessEnv) => timeProcess(process.execPath, args, { cwd: dir, ...(env ? { env } : {}) });
     const times = async (args: string[]) => {
-      await node(args); // fills the compile cache and the page cache; not counted
+      for (let i = 0; i < warmup; i++) await node(args); // fills the caches; not counted
       const rs: Timed[] = [];
       for (let i = 0; i < runs; i++) rs.push(await node(args));
       const bad = rs.find((r) => r.status !== 0);
@@ -155,11 +156,13 @@ async function startup(runs: number) {
 }
 
 /** One size: cold runs (each paired with `vs` when given), then warm runs. */
-async function measure(apps: number, runs: number, vs: string | undefined, keep: boolean) {
+async function measure(apps: number, runs: number, warmup: number, vs: string | undefined, keep: boolean) {
   const dir = makeSyntheticRepo(apps);
   try {
-    await timeRender(dir, true); // warm the filesystem cache; not counted
-    if (vs) await timeProcess(vs, [], { cwd: dir, shell: true, env: { ...process.env, BENCH_APPS: String(apps) } });
+    for (let i = 0; i < warmup; i++) {
+      await timeRender(dir, true); // warm the caches; not counted
+      if (vs) await timeProcess(vs, [], { cwd: dir, shell: true, env: { ...process.env, BENCH_APPS: String(apps) } });
+    }
     const results: RunResult[] = [];
     const ratios: number[] = [];
     const theirs: number[] = [];
@@ -204,8 +207,10 @@ async function main(): Promise<void> {
   if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new UsageError(`bench: --apps takes whole numbers (comma-separated), not "${values.apps}"`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`bench: --runs takes a positive whole number, not "${values.runs}"`);
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`bench: --warmup takes a whole number, not "${values.warmup}"`);
   const text = values.format === 'text';
-  const start = await startup(runs);
+  const start = await startup(runs, warmup);
   if (text) {
     process.stdout.write(
       `start-up (whole process, median of ${runs}): node alone ${start.nodeMs} ms, --version ${start.versionMs} ms, --help ${start.helpMs} ms; ` +
@@ -214,7 +219,7 @@ async function main(): Promise<void> {
   }
   const results = [];
   for (const apps of sizes) {
-    const s = await measure(apps, runs, values.vs, values.keep ?? false);
+    const s = await measure(apps, runs, warmup, values.vs, values.keep ?? false);
     results.push(s);
     if (text) {
       process.stdout.write(
@@ -225,7 +230,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  const yaml = await validateYaml(Math.max(...sizes), runs);
+  const yaml = await validateYaml(Math.max(...sizes), runs, warmup);
   if (text) {
     process.stdout.write(
       `npm run validate of one YAML file of ${yaml.objects} objects (${yaml.mib} MiB): ${yaml.wallMs} ms whole process (median of ${runs}, min ${yaml.minWallMs} ms), ` +
@@ -244,7 +249,7 @@ async function main(): Promise<void> {
  * `validate <file>` as a user runs it (whole process) on one YAML file holding the validator
  * benchmark's objects: 15,000 at W=1000 (3 × W × 5), no findings expected.
  */
-async function validateYaml(apps: number, runs: number) {
+async function validateYaml(apps: number, runs: number, warmup: number) {
   const items = syntheticBundle(apps);
   const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-yaml-'));
   try {
@@ -252,7 +257,7 @@ async function validateYaml(apps: number, runs: number) {
     const text = items.map((i) => toYaml(i.object)).join('---\n');
     writeFileSync(file, text);
     const once = () => timeProcess(process.execPath, [...CLI, 'validate', file], { cwd: REPO, env: { ...process.env, GITOPS_RENDER_STATS: '1' } });
-    await once(); // fills the compile and page caches; not counted
+    for (let i = 0; i < warmup; i++) await once(); // fills the caches; not counted
     const rs: Timed[] = [];
     for (let i = 0; i < runs; i++) rs.push(await once());
     const peak = (r: Timed) => Number(/"maxRssKiB":(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
