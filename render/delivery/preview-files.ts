@@ -13,12 +13,28 @@ import { RenderError, type KubeObject } from '../types.ts';
 import { checkConfinement, isPreviewKind, kindRefusal, type PreviewScope } from './preview-confinement.ts';
 import { previewPlatformObjects } from './preview-namespace.ts';
 import { toYaml } from '../yaml.ts';
+import { fastDocuments } from '../diff/fast-yaml.ts';
 import { fileName, urlsOf } from './preview.ts';
 
 export interface PreviewFolder {
   /** What is published: the checked objects written again, and the platform's. */
   files: Map<string, string>;
   urls: string[];
+}
+
+/** The one object of a preview file, read with positions: the errors name what is wrong. */
+function readOneDocument(text: string, file: string): KubeObject | null {
+  const docs = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: true });
+  const found = Array.isArray(docs) ? docs.filter((d) => d.contents !== null) : [];
+  if (found.length !== 1) throw new RenderError({ file }, `a preview file holds exactly one object (found ${found.length})`);
+  const doc = found[0];
+  if (doc.errors.length) throw new RenderError({ file }, `not valid YAML: ${doc.errors[0].message}`);
+  try {
+    // The render never writes anchors; refusing aliases also refuses alias bombs.
+    return doc.toJS({ maxAliasCount: 0 }) as KubeObject | null;
+  } catch (err) {
+    throw new RenderError({ file }, `not plain YAML: ${(err as Error).message}`);
+  }
 }
 
 export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFolder {
@@ -28,18 +44,13 @@ export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFold
   const names = readdirSync(dir, { withFileTypes: true });
   for (const e of names.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!e.isFile() || !/^[A-Za-z0-9._-]+\.yaml$/.test(e.name)) throw new RenderError({ file: e.name }, 'a preview folder holds only flat <kind>-<name>.yaml files');
-    const docs = parseAllDocuments(readFileSync(join(dir, e.name), 'utf8'), { version: '1.1', merge: true, uniqueKeys: true });
-    const found = Array.isArray(docs) ? docs.filter((d) => d.contents !== null) : [];
-    if (found.length !== 1) throw new RenderError({ file: e.name }, `a preview file holds exactly one object (found ${found.length})`);
-    const doc = found[0];
-    if (doc.errors.length) throw new RenderError({ file: e.name }, `not valid YAML: ${doc.errors[0].message}`);
+    const text = readFileSync(join(dir, e.name), 'utf8');
+    // The fast reader gives the same values for plain files; anything else (and every error) is
+    // read and worded by the slow one.
+    const fast = fastDocuments(text, { version: '1.1', aliases: false });
     let o: KubeObject | null;
-    try {
-      // The render never writes anchors; refusing aliases also refuses alias bombs.
-      o = doc.toJS({ maxAliasCount: 0 }) as KubeObject | null;
-    } catch (err) {
-      throw new RenderError({ file: e.name }, `not plain YAML: ${(err as Error).message}`);
-    }
+    if (fast?.length === 1 && typeof fast[0] === 'object' && fast[0] !== null) o = fast[0] as KubeObject;
+    else o = readOneDocument(text, e.name);
     if (typeof o !== 'object' || o === null || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') {
       throw new RenderError({ file: e.name }, 'not a Kubernetes object');
     }

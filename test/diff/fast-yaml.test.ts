@@ -8,7 +8,7 @@ import { fastDocuments } from '../../render/diff/fast-yaml.ts';
 import { parseRenderedFile } from '../../render/diff/index.ts';
 import { REPO } from '../helpers/sandbox.ts';
 
-const slow = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as unknown);
+const slow = (text: string, version: '1.1' | '1.2' = '1.2') => parseAllDocuments(text, { version, merge: version === '1.1' }).map((d) => d.toJS() as unknown);
 
 const SAMPLES: Record<string, string> = {
   'core scalars': 'a: 1\nb: -2\nc: 0o17\nd: 0x1F\ne: 1.5\nf: .5\ng: 1e3\nh: .inf\ni: -.Inf\nj: .nan\nk: true\nl: False\nm: ~\nn: null\no:\np: 1_000\nq: 0644\nr: yes\ns: on\nt: 10:30\nu: 2024-01-02\nv: 1.2.3\nw: +12\nx: 0.\ny: "1"\nz: \'true\'\n',
@@ -31,6 +31,21 @@ describe('fastDocuments', () => {
       if (fast !== undefined) expect(fast).toEqual(slow(text));
     });
   }
+
+  for (const [name, text] of Object.entries(SAMPLES)) {
+    it(`${name}, as YAML 1.1 (on, yes, 0644, timestamps): the same values, or the slow way`, () => {
+      const fast = fastDocuments(text, { version: '1.1' });
+      if (fast !== undefined) expect(fast).toEqual(slow(text, '1.1'));
+    });
+  }
+
+  it('leaves merge keys (YAML 1.1) and, where refused, aliases to the slow reader', () => {
+    expect(fastDocuments('a: &x {k: 1}\nb:\n  <<: *x\n', { version: '1.1' })).toBeUndefined();
+    expect(fastDocuments('a: &x 1\nb: [*x]\n', { aliases: false })).toBeUndefined();
+    expect(fastDocuments('a: &x 1\nb: [*x]\n')).toEqual([{ a: 1, b: [1] }]);
+    // A star inside a word or quotes is no alias (the check is rough: ` *x` inside quotes goes the slow way).
+    expect(fastDocuments('a: "*"\nb: x*y\n', { aliases: false })).toEqual([{ a: '*', b: 'x*y' }]);
+  });
 
   it('reads plain rendered manifests the fast way (else there would be no gain)', () => {
     expect(fastDocuments('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "1"\n')).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: '1' } }]);
