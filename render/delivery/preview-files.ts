@@ -13,7 +13,7 @@ import { RenderError, type KubeObject } from '../types.ts';
 import { checkConfinement, isPreviewKind, kindRefusal, type PreviewScope } from './preview-confinement.ts';
 import { previewPlatformObjects } from './preview-namespace.ts';
 import { toYaml } from '../yaml.ts';
-import { fastDocuments } from '../diff/fast-yaml.ts';
+import { fastDocuments } from '../fast-yaml.ts';
 import { fileName, urlsOf } from './preview.ts';
 
 export interface PreviewFolder {

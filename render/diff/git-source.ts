@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { RenderError, type KubeObject } from '../types.ts';
 import { UsageError } from '../commands/args.ts';
 import type { RenderedSide, SideObject } from './model.ts';
-import { fastDocuments } from './fast-yaml.ts';
+import { fastDocuments } from '../fast-yaml.ts';
 
 const RENDERED = 'rendered/';
 const PREVIEWS = 'previews';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { fastDocuments } from '../../render/diff/fast-yaml.ts';
+import { fastDocuments } from '../../render/fast-yaml.ts';
 import { parseRenderedFile } from '../../render/diff/index.ts';
 import { REPO } from '../helpers/sandbox.ts';
 

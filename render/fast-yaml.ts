@@ -5,7 +5,7 @@
 // syntax error, a tag other than !!str/!!seq/!!map) and what the two read differently (a %YAML
 // directive, a null key: `yaml` makes it "", a YAML 1.1 merge key, an alias where aliases are
 // refused) return undefined: the caller reads the text the slow way, which also words the errors.
-// test/diff/fast-yaml.test.ts compares both ways over tricky samples and every committed file.
+// test/render/fast-yaml.test.ts compares both ways over tricky samples and every committed file.
 import { FAILSAFE_SCHEMA, loadAll, Type, type Schema } from 'js-yaml';
 import { Document, isScalar, type ScalarTag } from 'yaml';
 
