@@ -1,4 +1,4 @@
 export function ensureBundle(): Promise<{ fingerprint: string; dir: string; specifiers: Record<string, string> } | undefined>;
 export function buildBundle(extra?: readonly string[]): Promise<{ fingerprint: string; dir: string; specifiers: Record<string, string> } | undefined>;
-export function scanImports(root?: string): Set<string>;
+export function scanImports(root?: string): Map<string, boolean>;
 export function registerPrebundle(): Promise<void>;
