@@ -1,7 +1,7 @@
 // Alert rules as typed values: every alert is built with the severity Alertmanager routes on and
 // the summary the chat message shows (the validator holds rendered rules to the same:
 // schema/alert-metadata), and lands in a monitoring.coreos.com PrometheusRule.
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { PrometheusRule } from './kinds.ts';
 import { RenderError, type StringMap } from '../render/types.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';

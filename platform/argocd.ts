@@ -1,10 +1,7 @@
 // Argo CD: the upstream release at the environment's pinned tag (`platform.argocd`, not
 // re-modelled), its settings owned by this repo, a root app-of-apps per environment, and one
 // Application per component.
-import { Application, type IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
-import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { AppProject, Application, ConfigMap, IngressRoute } from './kinds.ts';
 import { createHash } from 'node:crypto';
 import type { Environment } from '../environments/types.ts';
 import { PROVIDED_BY_ANNOTATION, RenderError, type Component, type IgnoreDifference, type KubeObject, type Resource, type UpstreamSource } from '../render/types.ts';
@@ -41,7 +38,7 @@ export const PARAMS_READERS = [
   { kind: 'StatefulSet', name: 'argocd-application-controller' },
 ] as const;
 
-type ApplicationSpec = IApplication['spec'];
+type ApplicationSpec = Application['spec'];
 type SyncPolicy = NonNullable<ApplicationSpec['syncPolicy']>;
 
 // Retry with backoff: a sync that fails on a commit is otherwise never retried for that commit.
@@ -142,7 +139,7 @@ export function argocd(env: Environment, components: Component[], facts: Platfor
 
   // Argo CD reads argocd-cmd-params-cm only at start: a checksum of it on the pod templates
   // rolls the components when it changes (e.g. server.insecure taking effect after bootstrap).
-  const paramsChecksum = checksum((settings[1]!.toJSON() as { data: Record<string, string> }).data);
+  const paramsChecksum = checksum(settings[1]!.data ?? {});
   const install = upstreamApplication(
     { name: 'argocd', namespace: ARGOCD_NAMESPACE, layer: 'platform', syncWave: firstWave, resources: [] },
     {

@@ -5,12 +5,7 @@
 // with `netpol.enabled` (Documentation/netpol.md).
 // Only the pod network is ours: `Network` comes from the cluster facts so it always equals
 // kubeadm's --pod-network-cidr (flanneld loops on "pod cidr not assigned" otherwise).
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { ClusterRole, ClusterRoleBinding, ConfigMap, DaemonSet, Namespace, ServiceAccount } from './kinds.ts';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
 import type { ClusterFacts, NetworkSwitches, PlatformVersions } from '../environments/types.ts';

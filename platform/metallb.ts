@@ -11,19 +11,7 @@
 //   and the speakers honour it (upstream behaviour, kept): the pool is announced by workers.
 // - TCP and UDP 7946 open between nodes (memberlist).
 import type { MetricsFacts } from './facts.ts';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
+import { ClusterRole, ClusterRoleBinding, ConfigMap, DaemonSet, Deployment, Namespace, Role, RoleBinding, Secret, Service, ServiceAccount, ValidatingWebhookConfiguration, type NetworkPolicy } from './kinds.ts';
 import type { IIoK8sApiAdmissionregistrationV1ValidatingWebhook } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhook';
 import type { IIoK8sApiRbacV1PolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
 import type { ClusterFacts, Ipv4, LoadBalancerFacts, PlatformVersions } from '../environments/types.ts';

@@ -18,14 +18,7 @@
 // The API server → metrics-server leg keeps upstream's `insecureSkipTLSVerify` APIService: the
 // server's certificate is self-generated in /tmp at every start, and callers are authenticated by
 // the front-proxy client certificate (RoleBinding to extension-apiserver-authentication-reader).
-import { APIService } from 'kubernetes-models/apiregistration.k8s.io/v1/APIService';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { APIService, ClusterRole, ClusterRoleBinding, Deployment, NetworkPolicy, RoleBinding, Service, ServiceAccount } from './kinds.ts';
 import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import { RenderError, type Component } from '../render/types.ts';
 import type { MetricsApiFacts } from './facts.ts';

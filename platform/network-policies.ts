@@ -6,7 +6,7 @@
 // hostNetwork pods (flanneld, MetalLB's speaker, the control plane's static pods) are outside
 // every NetworkPolicy: a policy selecting them has no effect, so none is written for them.
 import type { MetricsFacts } from './facts.ts';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { NetworkPolicy } from './kinds.ts';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';

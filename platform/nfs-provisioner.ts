@@ -1,15 +1,7 @@
 // nfs-subdir-external-provisioner, as its chart 4.0.18 renders it (written against image v4.0.2,
 // the newest there is; the environment pins the image tag, `platform.nfs-provisioner`). It carves one directory per PersistentVolume out of a single NFS export and
 // backs the `nfs-client` StorageClass every ReadWriteMany claim of the platform uses.
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
-import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole, ClusterRoleBinding, Deployment, Namespace, Role, RoleBinding, ServiceAccount, StorageClass, type NetworkPolicy } from './kinds.ts';
 import type { ClusterFacts, NfsFacts, PlatformVersions } from '../environments/types.ts';
 import { type Component, RenderError } from '../render/types.ts';
 import type { StorageClassRef } from './facts.ts';

@@ -8,8 +8,7 @@
 // holds one, and issuance fails with "account does not exist" until the `pebble` entry of
 // /data/acme.json is removed (the resolver is named after the issuer, so Let's Encrypt
 // entries are never affected) and Traefik restarted.
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { Namespace, NetworkPolicy } from './kinds.ts';
 import { inNamespace, namespaceBaseline, tcp } from './network-policies.ts';
 import type { PlatformVersions } from '../environments/types.ts';
 import type { Component, UpstreamSource } from '../render/types.ts';

@@ -2,7 +2,7 @@
 // model publishes (platform/exporters.ts; a test holds every rule to that list).
 // App-specific alerts (backups, database replicas) are rendered by the apps that own them.
 import type { BackupPlatformFacts } from './velero.ts';
-import type { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { PrometheusRule } from './kinds.ts';
 import { backupFreshnessAlerts, prometheusRule, type AlertGroup } from './alert-rules.ts';
 
 const DAY = 86400;

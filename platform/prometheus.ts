@@ -14,10 +14,7 @@
 // The CRDs come with the chart's Application, one sync wave before this component's objects,
 // which are the first users of the CRDs; apps add their own rules later (wave ≥ -1).
 import type { BackupPlatformFacts } from './velero.ts';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import { AlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
+import { AlertmanagerConfig, Namespace, PodMonitor, ServiceMonitor } from './kinds.ts';
 import type { MonitoringFacts, PlatformVersions } from '../environments/types.ts';
 import { RenderError, type Component, type KubeObject, type UpstreamSource } from '../render/types.ts';
 import type { MetricsFacts, StorageClassRef } from './facts.ts';

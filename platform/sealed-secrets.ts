@@ -3,16 +3,7 @@
 // + controller-norbac.jsonnet) of release 0.36.1, moved from kube-system into its own namespace;
 // the CRD is synced from the pinned release's tag. Operators: docs/secrets.md.
 import type { MetricsFacts } from './facts.ts';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
-import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole, ClusterRoleBinding, Deployment, Namespace, Role, RoleBinding, SealedSecret, Service, ServiceAccount, type NetworkPolicy } from './kinds.ts';
 import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import type { SealedEntry } from '../environments/sealed.ts';
 import { PROVIDED_BY_ANNOTATION, type Component, type UpstreamSource } from '../render/types.ts';

@@ -1,7 +1,6 @@
 // The Traefik dashboard, published on HTTPS behind basic auth (the seed served it on plain
 // HTTP with no auth at all).
-import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
-import { Middleware } from '@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware';
+import { IngressRoute, Middleware } from './kinds.ts';
 import { RenderError, type StringMap } from '../render/types.ts';
 
 /**

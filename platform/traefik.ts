@@ -4,19 +4,10 @@
 // The traefik.io CRDs are synced by Argo CD from the chart's crds/ folder at the pinned chart
 // tag (`platform.traefik-chart`); the proxy image is `platform.traefik`.
 import { createHash } from 'node:crypto';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { ClusterRole, ClusterRoleBinding, ConfigMap, Deployment, IngressClass, Namespace, PersistentVolumeClaim, Service, ServiceAccount, type NetworkPolicy } from './kinds.ts';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { ClusterFacts, PlatformVersions } from '../environments/types.ts';
 import { scrapeAnnotations } from './scrape.ts';
 import { type Component, RenderError, type UpstreamSource } from '../render/types.ts';

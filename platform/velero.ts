@@ -16,8 +16,7 @@
 //   so the schedules are typed values other models read (the backup-age alert) and the
 //   coverage check (render/backup-coverage.ts) sees exactly what is backed up;
 // - the namespace and its NetworkPolicies.
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { Namespace, type NetworkPolicy } from './kinds.ts';
 import type { BackupFacts, BackupTier, ClusterFacts, Environment, PlatformVersions } from '../environments/types.ts';
 import { RenderError, type Component, type KubeObject, type UpstreamSource } from '../render/types.ts';
 import { cronScheduleProblem } from '../render/validate/cron.ts';

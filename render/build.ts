@@ -114,7 +114,12 @@ function checkComponentNames(env: Environment, components: Component[]): void {
   }
 }
 
-/** A model instance or plain object → plain JSON with the component's namespace filled in. */
+/**
+ * A plain object (platform/kinds.ts) or a custom resource's Model instance → plain JSON with the
+ * component's namespace filled in. Plain objects are not deep-copied: `undefined` keys stay (the
+ * YAML writer and the validators skip them); the top level and metadata are always fresh, so a
+ * later step setting annotations (render/keep-data.ts) never reaches the model's own objects.
+ */
 function toPlain(resource: Resource, env: string, component: Component): KubeObject {
   const raw = (typeof (resource as { toJSON?: unknown }).toJSON === 'function'
     ? (resource as { toJSON(): unknown }).toJSON()
@@ -130,9 +135,9 @@ function toPlain(resource: Resource, env: string, component: Component): KubeObj
     if (raw.metadata.namespace !== undefined) {
       throw new RenderError({ ...where, resource: objectId(raw), field: 'metadata.namespace' }, `${raw.kind} is cluster-scoped and cannot have a namespace`);
     }
-    return raw;
+    return { ...raw, metadata: { ...raw.metadata } };
   }
-  if (raw.metadata.namespace !== undefined) return raw;
+  if (raw.metadata.namespace !== undefined) return { ...raw, metadata: { ...raw.metadata } };
   return { ...raw, metadata: { ...raw.metadata, namespace: component.namespace } };
 }
 

@@ -20,15 +20,22 @@ export interface KubeObject {
 }
 
 /**
- * What a model returns: a `kubernetes-models` instance (it has `toJSON()` and a schema
- * `validate()`), or a plain object for custom resources we type ourselves (MetalLB).
+ * What a model returns: a plain object typed by its kind (platform/kinds.ts, the kubernetes-models
+ * interfaces), or a Model instance (it has `toJSON()` and a schema `validate()`) for the custom
+ * resources we type ourselves (platform/custom-resource.ts: MetalLB, Velero).
  */
 export interface ModelInstance {
   readonly apiVersion?: string;
   readonly kind?: string;
   toJSON(): unknown;
 }
-export type Resource = ModelInstance | KubeObject;
+/** A plain object of a typed kind; `metadata.name` is checked when the pipeline takes it. */
+export interface TypedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+export type Resource = ModelInstance | KubeObject | TypedObject;
 
 /** Manifests Argo CD reads straight from an upstream release at a pinned tag (CRDs, Argo CD itself). */
 export interface UpstreamSource {

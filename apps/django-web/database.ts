@@ -1,7 +1,6 @@
 // The garage database: a primary, a hot standby streaming from it, and nightly dumps.
-import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { CronJob, type PrometheusRule } from '../../platform/kinds.ts';
 import type { StorageClassRef } from '../../platform/facts.ts';
-import type { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { RenderError, type Resource } from '../../render/types.ts';
 import { backupFreshnessAlerts, prometheusRule } from '../../platform/alert-rules.ts';
 import {

@@ -11,9 +11,7 @@
 //   the platform (so it cannot clash with Traefik's) and handed to vsftpd as `pasv_address`: the
 //   address clients are told to connect back to is the one the Service answers on;
 // - the files on their own claim, backed up by Velero like every volume.
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { Service } from 'kubernetes-models/v1/Service';
+import { Deployment, NetworkPolicy, Service } from '../../platform/kinds.ts';
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import type { Ipv4 } from '../../environments/types.ts';
 import type { LoadBalancerIp } from '../../platform/metallb.ts';

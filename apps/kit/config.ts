@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { ConfigMap } from '../../platform/kinds.ts';
 import type { StringMap } from '../../render/types.ts';
 
 export function configMap(name: string, data: StringMap, labels: StringMap = {}): ConfigMap {

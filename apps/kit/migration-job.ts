@@ -2,8 +2,7 @@
 // pending plain-SQL migrations with a lock_timeout, retrying when a lock is not granted in time.
 // A failing Job fails the sync before any new pod starts. Named by the last migration's version,
 // so a new migration creates a new Job (and ConfigMap) instead of mutating an old one.
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { ConfigMap, Job } from '../../platform/kinds.ts';
 import { RenderError, type StringMap } from '../../render/types.ts';
 import { workloadLabels } from './labels.ts';
 import { containerSecurity, podSecurity } from './security.ts';

@@ -1,4 +1,4 @@
-import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Namespace } from '../../platform/kinds.ts';
 import { RenderError, type StringMap } from '../../render/types.ts';
 
 /** Pod Security Admission level a namespace enforces. */

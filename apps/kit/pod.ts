@@ -1,4 +1,4 @@
-import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { ConfigMap } from '../../platform/kinds.ts';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { SecretRef } from './secrets.ts';

@@ -1,4 +1,4 @@
-import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { ConfigMap } from '../../platform/kinds.ts';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { StorageClassRef } from '../../platform/facts.ts';

@@ -1,6 +1,4 @@
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { Service } from 'kubernetes-models/v1/Service';
-import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service, StatefulSet, type ConfigMap } from '../../platform/kinds.ts';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { StorageClassRef } from '../../platform/facts.ts';

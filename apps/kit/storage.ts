@@ -1,4 +1,4 @@
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { PersistentVolumeClaim } from '../../platform/kinds.ts';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { StorageClassRef } from '../../platform/facts.ts';
 import { RenderError } from '../../render/types.ts';

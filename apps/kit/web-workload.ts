@@ -1,11 +1,6 @@
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { Service } from 'kubernetes-models/v1/Service';
-import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Deployment, HorizontalPodAutoscaler, IngressRoute, PodDisruptionBudget, Service, type ConfigMap } from '../../platform/kinds.ts';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
 import type { IngressFacts } from '../../platform/facts.ts';
 import { RenderError, type Resource } from '../../render/types.ts';
 import { configChecksum } from './config.ts';

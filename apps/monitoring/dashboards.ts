@@ -2,7 +2,7 @@
 // cluster, its nodes, Traefik, and one per application. Written as typed panels and serialised to
 // Grafana's JSON model here, so a dashboard names its datasource by the uid the datasource file
 // provisions (one value, not two spellings) and every query is a PromQL string the tests parse.
-import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { ConfigMap } from '../../platform/kinds.ts';
 import { configMap } from '../kit/index.ts';
 
 export type Unit = 'short' | 'percentunit' | 'bytes' | 'Bps' | 'reqps' | 's' | 'cores' | 'dtdurations';

@@ -1,7 +1,7 @@
 // Telegraf on every node, reading the host's /proc, /sys and mounts through a read-only
 // hostPath: that is what "node metrics" means and why this agent has its own namespace,
 // apart from the restricted one that holds the database and the UI.
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { DaemonSet } from '../../platform/kinds.ts';
 import type { Resource } from '../../render/types.ts';
 import {
   allowDns, appNamespace, configMap, configChecksum, containerSecurity, defaultDeny, httpProbes, optOut, resources, rolePolicy,

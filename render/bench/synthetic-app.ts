@@ -2,12 +2,7 @@
 // a Deployment with probes, resources and envFrom, a Service, an Ingress with TLS and an HPA —
 // exactly five objects, all apps in one namespace and one Argo CD Application, as the peers
 // rendered them. Copied into the synthetic repository by render/bench.ts; not in the real catalog.
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Service } from 'kubernetes-models/v1/Service';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ConfigMap, Deployment, HorizontalPodAutoscaler, Ingress, Namespace, Service } from '../../platform/kinds.ts';
 import type { Component, Resource } from '../types.ts';
 import type { AppContext } from '../../apps/kit/context.ts';
 

@@ -3,7 +3,7 @@
 // handed to kubectl as a `kubernetes.io/tls` Secret on stdin. The private key stays in memory:
 // it is never written to disk and never appears on a command line.
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { Secret } from 'kubernetes-models/v1/Secret';
+import { Secret } from '../../platform/kinds.ts';
 import type { KubeObject } from '../types.ts';
 import { SEALING_KEY_LABEL } from './plan.ts';
 
@@ -85,5 +85,5 @@ export function sealingKeySecret(key: SealingKey, namespace: string, name: strin
     metadata: { name, namespace, labels: { [SEALING_KEY_LABEL]: 'active' } },
     type: 'kubernetes.io/tls',
     data: { 'tls.crt': b64(key.certPem), 'tls.key': b64(key.keyPem) },
-  }).toJSON() as KubeObject;
+  }) as KubeObject;
 }

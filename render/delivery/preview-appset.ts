@@ -6,8 +6,7 @@
 // The AppProject confines what a preview may create whatever the branch holds: namespaced kinds
 // in `pr-*` namespaces only, and of cluster-scoped kinds only the Namespace the publisher writes
 // for it (the platform's, with its ResourceQuota and LimitRange; see preview-namespace.ts).
-import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
-import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { AppProject, ApplicationSet } from '../../platform/kinds.ts';
 import type { Environment } from '../../environments/types.ts';
 import type { PreviewTemplate } from '../../environments/preview.ts';
 import { RenderError } from '../types.ts';

@@ -3,9 +3,7 @@
 // `environments/preview.ts`. The publisher (trusted code from the default branch) adds these to
 // the folder it writes; a preview that brings any of them — or any Namespace at all — is refused,
 // so neither its labels nor its finalizers nor its budget are the preview's to choose.
-import { LimitRange } from 'kubernetes-models/v1/LimitRange';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { LimitRange, Namespace, ResourceQuota } from '../../platform/kinds.ts';
 import type { PreviewLimits } from '../../environments/preview.ts';
 import type { KubeObject } from '../types.ts';
 
@@ -62,5 +60,5 @@ export function previewPlatformObjects(namespace: string, pr: number, limits: Pr
       },
     }),
   ];
-  return objects.map((o) => structuredClone(o.toJSON()) as KubeObject);
+  return objects.map((o) => structuredClone(o) as KubeObject);
 }

@@ -85,7 +85,7 @@ export function placeSealedSecrets(env: Environment, components: readonly Compon
       );
     }
     const first = [...list].sort((a, b) => (wave.get(a.component) ?? 0) - (wave.get(b.component) ?? 0) || a.component.localeCompare(b.component))[0]!;
-    const object = sealedSecret(namespace, name, env.sealed[key]!, first.component).toJSON() as KubeObject;
+    const object = sealedSecret(namespace, name, env.sealed[key]!, first.component) as unknown as KubeObject;
     out.push({ component: first.component, object });
   }
   return out;

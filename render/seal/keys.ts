@@ -4,7 +4,7 @@
 // namespace. So a pair made here, whose certificate is committed, lets values be sealed before
 // the cluster exists and decrypt on its first boot.
 import { webcrypto, X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { Secret } from 'kubernetes-models/v1/Secret';
+import { Secret } from '../../platform/kinds.ts';
 import { sealedSecretsNamespace, sealingKeySecretName } from '../../platform/sealed-secrets.ts';
 
 export interface SealingKeyPair {

@@ -47,7 +47,7 @@ describe('image', () => {
 describe('webWorkload', () => {
   it('routes on the websecure entry point with the platform resolver', () => {
     const w = webWorkload(spec({ routes: [{ host: 'a.example.org', pathPrefix: '/x' }] }));
-    const r = w.route!.toJSON() as any;
+    const r = w.route! as any;
     expect(r.spec.entryPoints).toEqual(['tls']);
     expect(r.spec.tls).toEqual({ certResolver: 'resolver-x' });
     expect(r.spec.routes[0].match).toBe('Host(`a.example.org`) && PathPrefix(`/x`)');
@@ -57,9 +57,9 @@ describe('webWorkload', () => {
     expect(webWorkload(spec({ replicas: 1 })).pdb).toBeUndefined();
     const w = webWorkload(spec({ replicas: 3, autoscale: { maxReplicas: 10, cpuPercent: 60 } }));
     expect(w.pdb).toBeDefined();
-    expect((w.deployment.toJSON() as any).spec.replicas).toBeUndefined();
-    expect((w.hpa!.toJSON() as any).spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
-    expect((webWorkload(spec()).deployment.toJSON() as any).spec.replicas).toBe(2);
+    expect((w.deployment as any).spec.replicas).toBeUndefined();
+    expect((w.hpa! as any).spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
+    expect((webWorkload(spec()).deployment as any).spec.replicas).toBe(2);
   });
 
   it('refuses impossible settings', () => {
@@ -73,7 +73,7 @@ describe('webWorkload', () => {
     expect(sum('a')).toBe(sum('a'));
     expect(sum('a')).not.toBe(sum('b'));
     const w = webWorkload(spec({ envFrom: [configMap('c', { K: 'a' })] }));
-    expect((w.deployment.toJSON() as any).spec.template.metadata.annotations['checksum.gitops/config']).toBe(sum('a'));
+    expect((w.deployment as any).spec.template.metadata.annotations['checksum.gitops/config']).toBe(sum('a'));
   });
 });
 

@@ -16,6 +16,7 @@ import { renderPreview } from '../../render/delivery/preview.ts';
 import { previewApplicationSet } from '../../render/delivery/preview-appset.ts';
 import { appsOf, formatVersions, parseVersions, type PinMap } from '../../render/delivery/versions-file.ts';
 import type { KubeObject } from '../../render/types.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const text = (env: string) => readFileSync(join(ROOT, 'environments', `${env}.versions.json`), 'utf8');
@@ -149,12 +150,12 @@ describe('preview', () => {
   });
   it('builds a valid ApplicationSet (PR generator, label-gated) and a confining AppProject', () => {
     const [project, appSet] = previewApplicationSet(dev, preview);
-    expect(() => project.validate()).not.toThrow();
-    expect(() => appSet.validate()).not.toThrow();
-    const json = appSet.toJSON() as { spec: { generators: { pullRequest: { github: { owner: string; repo: string; labels: string[] } } }[]; template: { spec: { source: { path: string; targetRevision: string } } } } };
+    expect(() => assertSchemaValid(project)).not.toThrow();
+    expect(() => assertSchemaValid(appSet)).not.toThrow();
+    const json = appSet as unknown as { spec: { generators: { pullRequest: { github: { owner: string; repo: string; labels: string[] } } }[]; template: { spec: { source: { path: string; targetRevision: string } } } } };
     expect(json.spec.generators[0].pullRequest.github).toMatchObject({ owner: 'sound-buzz', repo: 'gitops', labels: ['preview'] });
     expect(json.spec.template.spec.source).toMatchObject({ targetRevision: 'previews', path: 'rendered/previews/pr-{{.number}}' });
-    const spec = (project.toJSON() as { spec: { clusterResourceWhitelist: unknown; namespaceResourceWhitelist: { group: string; kind: string }[]; destinations: unknown } }).spec;
+    const spec = (project as unknown as { spec: { clusterResourceWhitelist: unknown; namespaceResourceWhitelist: { group: string; kind: string }[]; destinations: unknown } }).spec;
     expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'pr-*' }]);
     const kinds = spec.namespaceResourceWhitelist.map((k) => `${k.group}/${k.kind}`);

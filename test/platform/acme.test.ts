@@ -1,13 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ConfigMap, Deployment } from '../../platform/kinds.ts';
 import type { AcmeChoice } from '../../environments/types.ts';
 import { dev } from '../../environments/dev.ts';
 import { acme, letsEncryptDirectories } from '../../platform/acme.ts';
 import { pebbleChart } from '../../platform/pebble.ts';
 import { traefik, type TraefikInput } from '../../platform/traefik.ts';
 import type { Component, ModelInstance, Resource } from '../../render/types.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 
 /** A model instance's JSON, or the plain object as is. */
 const plain = (r: Resource): unknown => (typeof (r as ModelInstance).toJSON === 'function' ? (r as ModelInstance).toJSON() : r);
@@ -89,7 +89,7 @@ describe('acme: Pebble in the lab', () => {
   });
 
   it('Pebble objects we render pass their schema and hold no private key', () => {
-    for (const r of server!.resources) (r as unknown as { validate(): void }).validate();
+    for (const r of server!.resources) assertSchemaValid(r);
     expect(json(server!) + JSON.stringify(server!.upstream)).not.toMatch(/PRIVATE KEY/);
   });
 

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ClusterRole, ConfigMap, DaemonSet, Namespace } from '../../platform/kinds.ts';
 import type { ClusterFacts } from '../../environments/types.ts';
 import { dev } from '../../environments/dev.ts';
 import { flannel, flannelImages } from '../../platform/flannel.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 
 const versions = dev.platform;
 const images = flannelImages(versions);
@@ -40,8 +38,7 @@ describe('flannel', () => {
 
   it('every object passes its kubernetes-models schema', () => {
     for (const r of component.resources) {
-      expect(r, `${r.kind} is a kubernetes-models instance`).toHaveProperty('validate');
-      (r as unknown as { validate(): void }).validate();
+      assertSchemaValid(r);
     }
   });
 

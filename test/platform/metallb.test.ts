@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { DaemonSet, Deployment } from '../../platform/kinds.ts';
 import type { ClusterFacts, LoadBalancerFacts } from '../../environments/types.ts';
 import { RenderError } from '../../render/types.ts';
 import { dev } from '../../environments/dev.ts';
 import { metallb } from '../../platform/metallb.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 import {
   IPAddressPool,
   L2Advertisement,
@@ -61,8 +61,7 @@ describe('metallb component', () => {
 
   it('every object passes its schema (kubernetes-models and our MetalLB validators)', () => {
     for (const r of component.resources) {
-      expect(r, `${r.kind} is a model instance`).toHaveProperty('validate');
-      (r as unknown as { validate(): void }).validate();
+      assertSchemaValid(r);
     }
   });
 

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { APIService } from 'kubernetes-models/apiregistration.k8s.io/v1/APIService';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { APIService, ClusterRole, ClusterRoleBinding, Deployment, HorizontalPodAutoscaler, RoleBinding, Service, ServiceAccount } from '../../platform/kinds.ts';
 import type { ClusterFacts } from '../../environments/types.ts';
 import { dev } from '../../environments/dev.ts';
 import { prod } from '../../environments/prod.ts';
 import { checkMetricsWaves, metricsServer, metricsServerArgs } from '../../platform/metrics-server.ts';
 import { buildEnvironment } from '../../render/build.ts';
 import { renderError } from '../helpers/errors.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 
 const cluster: ClusterFacts = { ...dev.cluster, kubeletServingCerts: 'cluster-ca' };
 const { component, facts } = metricsServer(cluster, dev.platform);
@@ -34,7 +28,7 @@ describe('metrics-server', () => {
 
   it('every object passes its kubernetes-models schema and carries k8s-app: metrics-server', () => {
     for (const r of component.resources) {
-      (r as unknown as { validate(): void }).validate();
+      assertSchemaValid(r);
       expect((r as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.['k8s-app']).toBe('metrics-server');
     }
   });

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { ClusterRoleBinding, Deployment, RoleBinding, ServiceAccount, StorageClass } from '../../platform/kinds.ts';
 import type { NfsFacts } from '../../environments/types.ts';
 import { dev } from '../../environments/dev.ts';
 import { NFS_PROVISIONER_NAME, nfsProvisioner, nfsProvisionerImage } from '../../platform/nfs-provisioner.ts';
 import { RenderError, type Component } from '../../render/types.ts';
 import { parseOptOuts } from '../../render/validate/opt-out.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 
 const lab: NfsFacts = { server: '10.0.0.8', path: '/srv/nfs/lab', reclaimPolicy: 'Delete', archiveOnDelete: true };
 const kept: NfsFacts = { server: '10.1.0.5', path: '/export/prod', reclaimPolicy: 'Retain', archiveOnDelete: false };
@@ -38,8 +35,7 @@ describe('nfs-subdir-external-provisioner', () => {
   it('every object passes its kubernetes-models schema', () => {
     for (const nfs of [lab, kept]) {
       for (const r of nfsProvisioner(nfs, dev.platform).component.resources) {
-        expect(r, `${r.kind} is a kubernetes-models instance`).toHaveProperty('validate');
-        (r as unknown as { validate(): void }).validate();
+        assertSchemaValid(r);
       }
     }
   });
@@ -85,7 +81,7 @@ describe('nfs-subdir-external-provisioner', () => {
 
   it('runs as root and without probes only with written reasons', () => {
     const { deployment } = parts(lab);
-    const parsed = parseOptOuts(deployment.toJSON());
+    const parsed = parseOptOuts(deployment);
     expect(parsed.problems).toEqual([]);
     expect([...parsed.rules].sort()).toEqual(['policy/probes', 'policy/run-as-non-root']);
     const optOut = deployment.metadata?.annotations?.['validation.gitops/opt-out'] ?? '';

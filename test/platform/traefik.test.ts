@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IngressRoute } from '@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute';
-import { Middleware } from '@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { ClusterRole, ClusterRoleBinding, Deployment, IngressClass, IngressRoute, Middleware, Namespace, PersistentVolumeClaim, Service, ServiceAccount } from '../../platform/kinds.ts';
 import { dev } from '../../environments/dev.ts';
 import { traefik, traefikImage, type TraefikInput } from '../../platform/traefik.ts';
 import { dashboardAuthSecretName } from '../../platform/traefik-dashboard.ts';
 import { RenderError, type Component, type ModelInstance, type Resource } from '../../render/types.ts';
+import { assertSchemaValid } from '../helpers/schema.ts';
 
 /** A model instance's JSON, or the plain object as is. */
 const plain = (r: Resource): unknown => (typeof (r as ModelInstance).toJSON === 'function' ? (r as ModelInstance).toJSON() : r);
@@ -55,8 +47,7 @@ describe('traefik', () => {
 
   it('every object passes its kubernetes-models schema (traefik.io/v1alpha1 for the CRDs)', () => {
     for (const r of component.resources) {
-      expect(r, `${r.kind} is a kubernetes-models instance`).toHaveProperty('validate');
-      (r as unknown as { validate(): void }).validate();
+      assertSchemaValid(r);
     }
     expect(only(IngressRoute).apiVersion).toBe('traefik.io/v1alpha1');
     expect(only(Middleware).apiVersion).toBe('traefik.io/v1alpha1');

@@ -56,7 +56,7 @@ describe('sealing keys', () => {
   });
 
   it('hands the pair to the controller as its documented bring-your-own-key Secret', () => {
-    const s = sealingKeySecret(pair).toJSON() as { type: string; metadata: { namespace: string; labels: Record<string, string> }; data: Record<string, string> };
+    const s = sealingKeySecret(pair) as unknown as { type: string; metadata: { namespace: string; labels: Record<string, string> }; data: Record<string, string> };
     expect(s.type).toBe('kubernetes.io/tls');
     expect(s.metadata.namespace).toBe('sealed-secrets');
     expect(s.metadata.labels['sealedsecrets.bitnami.com/sealed-secrets-key']).toBe('active');
