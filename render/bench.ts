@@ -39,7 +39,7 @@ export function makeSyntheticRepo(apps: number): string {
   cpSync(join(REPO, 'render/bench/synthetic-app.ts'), join(dir, 'apps/synthetic.ts'));
   writeFileSync(
     join(dir, 'apps/synthetic.ts'),
-    readFileSync(join(dir, 'apps/synthetic.ts'), 'utf8').replaceAll("'../types.ts'", "'../render/types.ts'").replaceAll("'../../apps/kit/context.ts'", "'./kit/context.ts'"),
+    readFileSync(join(dir, 'apps/synthetic.ts'), 'utf8').replaceAll("'../types.ts'", "'../render/types.ts'").replaceAll("'../../apps/kit/context.ts'", "'./kit/context.ts'").replaceAll("'../../platform/kinds.ts'", "'../platform/kinds.ts'"),
   );
   const catalogPath = join(dir, 'apps/catalog.ts');
   const catalog = readFileSync(catalogPath, 'utf8');

@@ -72,6 +72,10 @@ function writeAtomic(file, text) {
 
 // import x from 'p'; import { y } from 'p'; import * as x from 'p'; export … from 'p'; import 'p'
 const IMPORTS = /^[ \t]*(?:import|export)[ \t]+(?!type[ \t])(?:([^;'"]*?)[ \t\n]from[ \t]*)?'([^'.][^']*)'/gm;
+// import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment': the models build plain
+// objects typed so (platform/kinds.ts), and the validator then loads that kind's module by
+// apiVersion/kind (render/validate/schema-registry.ts), so it belongs on the render path too.
+const KIND_TYPE_IMPORTS = /^[ \t]*import[ \t]+type[ \t]*\{[ \t]*I(\w+)[ \t]*\}[ \t]*from[ \t]*'([^'.][^']*\/(\w+))'/gm;
 
 /**
  * The specifiers of bundled packages our sources import (type-only imports excepted), each with
@@ -88,11 +92,15 @@ export function scanImports(root = ROOT) {
     }
     for (const e of entries) {
       if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) continue;
-      for (const m of readFileSync(join(e.parentPath, e.name), 'utf8').matchAll(IMPORTS)) {
+      const text = readFileSync(join(e.parentPath, e.name), 'utf8');
+      for (const m of text.matchAll(IMPORTS)) {
         const [, clause = '', spec] = m;
         if (!BUNDLED.test(spec)) continue;
         const takesDefault = /^import[\s\S]*$/.test(m[0].trim()) && /^[A-Za-z_$][\w$]*[ \t]*(?:,|$)/.test(clause.trim());
         found.set(spec, Boolean(found.get(spec)) || takesDefault);
+      }
+      for (const [, name, spec, last] of text.matchAll(KIND_TYPE_IMPORTS)) {
+        if (name === last && BUNDLED.test(spec) && !found.has(spec)) found.set(spec, false);
       }
     }
   }
