@@ -116,12 +116,15 @@ function checkComponentNames(env: Environment, components: Component[]): void {
 
 /**
  * A plain object (platform/kinds.ts) or a custom resource's Model instance → plain JSON with the
- * component's namespace filled in. Plain objects are not deep-copied: `undefined` keys stay (the
- * YAML writer and the validators skip them); the top level and metadata are always fresh, so a
- * later step setting annotations (render/keep-data.ts) never reaches the model's own objects.
+ * component's namespace filled in. Keys whose value is `undefined` are dropped at every depth, as
+ * the kubernetes-models classes did: an optional value left out of the environment data
+ * (`limits: { cpu: size.cpu }`) is an absent field, not a present one the schema would reject.
+ * Copy on write: an object without such keys is kept as it is (most are). The top level and
+ * metadata are always fresh, so a later step setting annotations (render/keep-data.ts) never
+ * reaches the model's own objects.
  */
 function toPlain(resource: Resource, env: string, component: Component): KubeObject {
-  const raw = (typeof (resource as { toJSON?: unknown }).toJSON === 'function'
+  const raw = definedOnly(typeof (resource as { toJSON?: unknown }).toJSON === 'function'
     ? (resource as { toJSON(): unknown }).toJSON()
     : resource) as KubeObject;
   const where = { env, component: component.name };
@@ -139,6 +142,31 @@ function toPlain(resource: Resource, env: string, component: Component): KubeObj
   }
   if (raw.metadata.namespace !== undefined) return { ...raw, metadata: { ...raw.metadata } };
   return { ...raw, metadata: { ...raw.metadata, namespace: component.namespace } };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function hasUndefined(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasUndefined);
+  if (!isPlainObject(v)) return false;
+  for (const key in v) {
+    const x = v[key];
+    if (x === undefined || (typeof x === 'object' && x !== null && hasUndefined(x))) return true;
+  }
+  return false;
+}
+
+/** `v` without `undefined`-valued keys at any depth (array items are kept, as the classes kept them). */
+export function definedOnly(v: unknown): unknown {
+  if (!hasUndefined(v)) return v;
+  if (Array.isArray(v)) return v.map(definedOnly);
+  const out: Record<string, unknown> = {};
+  for (const [key, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[key] = definedOnly(x);
+  return out;
 }
 
 function fileName(o: KubeObject, component: Component): string {
