@@ -198,6 +198,8 @@ export async function buildBundle(extra = []) {
       output: { dir: join(tmp, 'out'), format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'c-[hash].js' },
     });
     writeFileSync(join(tmp, 'out', 'manifest.json'), `${JSON.stringify({ fingerprint: fp, specifiers }, null, 1)}\n`);
+    // Node then knows the files are ES modules without walking up to the repository's package.json.
+    writeFileSync(join(tmp, 'out', 'package.json'), '{ "type": "module" }\n');
     try {
       renameSync(join(tmp, 'out'), dir);
     } catch {
