@@ -111,15 +111,32 @@ function emitSeq(arr: unknown[], indent: number, out: string[]): void {
   }
 }
 
+/**
+ * How a string is written (plain, or JSON-quoted), remembered: keys and many values recur in every
+ * object (`name`, `app.kubernetes.io/name`, `TCP`), and deciding runs several regular expressions.
+ */
+const written = new Map<string, string>();
+
+function writtenString(s: string): string {
+  let w = written.get(s);
+  if (w === undefined) {
+    w = plainSafe(s) ? s : JSON.stringify(s);
+    // Bounded: a render of tens of thousands of objects holds mostly one-off strings.
+    if (written.size >= 100_000) written.clear();
+    written.set(s, w);
+  }
+  return w;
+}
+
 function key(k: string): string {
-  return plainSafe(k) ? k : JSON.stringify(k);
+  return writtenString(k);
 }
 
 function scalar(v: unknown, _indent: number): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return plainSafe(v) ? v : JSON.stringify(v);
+      return writtenString(v);
     case 'number':
       if (!Number.isFinite(v)) throw new TypeError(`cannot serialise number ${v}`);
       return String(v);
