@@ -11,33 +11,46 @@ import { Document, isScalar, type ScalarTag } from 'yaml';
 
 export type YamlVersion = '1.1' | '1.2';
 
-class Unusual extends Error {}
+/** Thrown where `yaml`'s own resolver reports a plain scalar as malformed (`0o9`). */
+export class UnusualScalar extends Error {}
 
-function schemaOf(version: YamlVersion): Schema {
-  /** The version's scalar tags, in the order `yaml` tries them on a plain scalar. */
-  const tags = new Document(null, { version }).schema.tags.filter((t): t is ScalarTag => t.default === true && !!t.test && !t.collection);
-  /** Words that are anything but strings in that version. */
-  const words =
-    version === '1.2'
-      ? /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/
-      : /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
-  const scalar = new Type(`tag:yaml.org,2002:gitops-yaml-${version}`, {
+const TAGS: Record<YamlVersion, ScalarTag[]> = { '1.1': tagsOf('1.1'), '1.2': tagsOf('1.2') };
+/** Words that are anything but strings in each version: every other word is a string. */
+const WORDS: Record<YamlVersion, RegExp> = {
+  '1.1': /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/,
+  '1.2': /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/,
+};
+
+/** The version's scalar tags, in the order `yaml` tries them on a plain scalar. */
+function tagsOf(version: YamlVersion): ScalarTag[] {
+  return new Document(null, { version }).schema.tags.filter((t): t is ScalarTag => t.default === true && !!t.test && !t.collection);
+}
+
+/** A plain scalar's value exactly as `parseAllDocuments(…, { version })` resolves it. */
+export function plainScalar(version: YamlVersion, source: string): unknown {
+  if (/^[A-Za-z]/.test(source) && !WORDS[version].test(source)) return source;
+  const tag = TAGS[version].find((t) => t.test!.test(source));
+  if (!tag) return source;
+  let failed = false;
+  const resolved: unknown = tag.resolve(source, () => (failed = true), { intAsBigInt: false } as never);
+  if (failed) throw new UnusualScalar();
+  return isScalar(resolved) ? resolved.value : resolved;
+}
+
+/** A js-yaml schema whose plain scalars are resolved by `resolve` (a throw sends the text to the slow reader). */
+export function schemaResolving(name: string, resolve: (source: string) => unknown): Schema {
+  const scalar = new Type(`tag:yaml.org,2002:gitops-${name}`, {
     kind: 'scalar',
     resolve: (data: string | null) => data !== null,
-    construct: (source: string) => {
-      if (/^[A-Za-z]/.test(source) && !words.test(source)) return source;
-      const tag = tags.find((t) => t.test!.test(source));
-      if (!tag) return source;
-      let failed = false;
-      const resolved: unknown = tag.resolve(source, () => (failed = true), { intAsBigInt: false } as never);
-      if (failed) throw new Unusual();
-      return isScalar(resolved) ? resolved.value : resolved;
-    },
+    construct: resolve,
   });
   return FAILSAFE_SCHEMA.extend({ implicit: [scalar] });
 }
 
-const SCHEMAS: Record<YamlVersion, Schema> = { '1.1': schemaOf('1.1'), '1.2': schemaOf('1.2') };
+const SCHEMAS: Record<YamlVersion, Schema> = {
+  '1.1': schemaResolving('yaml-1.1', (source) => plainScalar('1.1', source)),
+  '1.2': schemaResolving('yaml-1.2', (source) => plainScalar('1.2', source)),
+};
 
 /** A key that may be null (`null:`, `~:`, `? `), roughly: `yaml` turns it into "", js-yaml into "null". */
 const MAYBE_NULL_KEY = /(?:^|[\s{,])(?:null|Null|NULL|~)?[ \t]*:(?:[ \t]|$)|^[ \t]*\?/m;

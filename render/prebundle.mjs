@@ -96,7 +96,7 @@ export function scanImports(root = ROOT) {
       for (const m of text.matchAll(IMPORTS)) {
         const [, clause = '', spec] = m;
         if (!BUNDLED.test(spec)) continue;
-        const takesDefault = /^import[\s\S]*$/.test(m[0].trim()) && /^[A-Za-z_$][\w$]*[ \t]*(?:,|$)/.test(clause.trim());
+        const takesDefault = m[0].trim().startsWith('import') && /^[A-Za-z_$][\w$]*[ \t]*(?:,|$)/.test(clause.trim());
         found.set(spec, Boolean(found.get(spec)) || takesDefault);
       }
       for (const [, name, spec, last] of text.matchAll(KIND_TYPE_IMPORTS)) {
@@ -156,12 +156,16 @@ export default class LazyRE2 {
   },
 };
 
+/** Why the last build in this process failed (`node render/prebundle.mjs` prints it). */
+let lastFailure = '';
+
 /** Builds the bundle for `extra` specifiers besides the scanned ones; returns the new `current`, or undefined. */
 export async function buildBundle(extra = []) {
   let rolldown;
   try {
     ({ build: rolldown } = await import('rolldown'));
   } catch {
+    lastFailure = 'rolldown is not installed (npm ci installs it; a production install does without)';
     return undefined;
   }
   const scanned = scanImports();
@@ -209,7 +213,8 @@ export async function buildBundle(extra = []) {
     writeAtomic(CURRENT, `${JSON.stringify(current)}\n`);
     prune(key);
     return current;
-  } catch {
+  } catch (e) {
+    lastFailure = e instanceof Error ? e.message : String(e);
     return undefined;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -229,18 +234,18 @@ function prune(keep) {
   }
 }
 
-/** The current bundle if still valid and complete, else undefined. */
-function validBundle() {
-  const current = readJson(CURRENT);
+/** Specifiers earlier runs imported and found missing (see registerPrebundle). */
+function wantedSpecs() {
   const wanted = readJson(WANTED);
-  const complete = !Array.isArray(wanted) || wanted.every((s) => typeof s !== 'string' || current?.specifiers?.[s]);
-  return current && current.fingerprint === fingerprint() && complete ? current : undefined;
+  return Array.isArray(wanted) ? wanted.filter((s) => typeof s === 'string') : [];
 }
 
-/** The bundle, built first when missing or stale (undefined when it cannot be built). */
+/** The bundle, built first when missing, stale or short of a wanted specifier (undefined when it cannot be built). */
 export async function ensureBundle() {
-  const wanted = readJson(WANTED);
-  return validBundle() ?? buildBundle(Array.isArray(wanted) ? wanted.filter((s) => typeof s === 'string') : []);
+  const wanted = wantedSpecs();
+  const current = readJson(CURRENT);
+  if (current?.fingerprint === fingerprint() && wanted.every((s) => current.specifiers?.[s])) return current;
+  return buildBundle(wanted);
 }
 
 const REGISTERED = Symbol.for('gitops.prebundle');
@@ -249,7 +254,7 @@ const REGISTERED = Symbol.for('gitops.prebundle');
 export async function registerPrebundle() {
   if (globalThis[REGISTERED] || process.env.GITOPS_PREBUNDLE === '0' || typeof module.registerHooks !== 'function') return;
   globalThis[REGISTERED] = true;
-  const current = validBundle() ?? (await ensureBundle());
+  const current = await ensureBundle();
   if (!current) return;
   const base = pathToFileURL(join(CACHE, current.dir)).href + '/';
   const misses = new Set();
@@ -281,7 +286,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const start = performance.now();
   const current = await ensureBundle();
   if (!current) {
-    process.stderr.write('prebundle: not built (is rolldown installed?); modules load from node_modules\n');
+    process.stderr.write(`prebundle: not built (${lastFailure}); modules load from node_modules\n`);
     process.exitCode = 1;
   } else {
     process.stdout.write(`prebundle: ${Object.keys(current.specifiers).length} entry modules in node_modules/.cache/gitops-prebundle/${current.dir} (${((performance.now() - start) / 1000).toFixed(1)} s)\n`);

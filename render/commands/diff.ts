@@ -8,7 +8,7 @@ import { parse, UsageError } from './args.ts';
 import { SPECS } from './specs.ts';
 import {
   buildWorkingTree, compareSides, formatJson, formatMarkdown, formatText, loadEnvironmentFacts, loadSerializer, readRenderedAtRef,
-  resolveCommit, GITHUB_COMMENT_LIMIT, type DiffReport,
+  runUrlFromActions, GITHUB_COMMENT_LIMIT, type DiffReport,
 } from '../diff/index.ts';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
@@ -30,8 +30,8 @@ export async function run(args: string[]): Promise<number> {
   if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars > 0)) throw new UsageError('diff: --max-chars must be a positive integer');
   const repoDir = values['repo-dir'] ?? gitTopLevel(process.cwd());
 
-  const base = readRenderedAtRef(repoDir, values.base, label(repoDir, values.base));
-  const head = values.head ? readRenderedAtRef(repoDir, values.head, label(repoDir, values.head)) : await buildWorkingTree();
+  const base = readRenderedAtRef(repoDir, values.base);
+  const head = values.head ? readRenderedAtRef(repoDir, values.head) : await buildWorkingTree();
   const report = compareSides(base, head, { facts: await loadEnvironmentFacts(), serialize: await loadSerializer() });
   const fullDiffUrl = values['full-diff-url'] ?? runUrlFromActions();
 
@@ -73,20 +73,8 @@ function render(report: DiffReport, format: Format, maxChars: number | undefined
   }
 }
 
-/** `main (1a2b3c4d)`: the ref as typed plus the commit it resolved to. */
-export function label(repoDir: string, ref: string): string {
-  const sha = resolveCommit(repoDir, ref).slice(0, 12);
-  return ref.startsWith(sha) || sha.startsWith(ref) ? sha : `${ref} (${sha})`;
-}
-
 function gitTopLevel(cwd: string): string {
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd });
   if (r.status !== 0) throw new UsageError('diff: not inside a git repository (use --repo-dir)');
   return r.stdout.toString().trim();
-}
-
-/** In GitHub Actions, the run page that holds the full diff artifact. */
-export function runUrlFromActions(): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = process.env;
-  return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }

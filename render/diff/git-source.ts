@@ -29,9 +29,15 @@ export function resolveCommit(repoDir: string, ref: string): string {
   return r.stdout.toString().trim();
 }
 
-/** Every object under rendered/ at `ref`. A ref without rendered/ gives an empty side. */
-export function readRenderedAtRef(repoDir: string, ref: string, label = ref): RenderedSide {
+/**
+ * Every object under rendered/ at `ref`. A ref without rendered/ gives an empty side. Labelled
+ * `main (1a2b3c4d5e6f)`: the ref as typed plus the commit it resolved to (the short SHA alone
+ * when the ref is one).
+ */
+export function readRenderedAtRef(repoDir: string, ref: string): RenderedSide {
   const sha = resolveCommit(repoDir, ref);
+  const short = sha.slice(0, 12);
+  const label = ref.startsWith(short) || short.startsWith(ref) ? short : `${ref} (${short})`;
   const listing = git(repoDir, ['ls-tree', '-r', '-z', '--name-only', sha, '--', RENDERED]).toString('utf8');
   const paths = listing.split('\0').filter((p) => p.startsWith(RENDERED) && /\.ya?ml$/.test(p)).sort();
   if (paths.length === 0) return { label, hasRendered: false, objects: [] };

@@ -9,4 +9,4 @@ export { formatText } from './format-text.ts';
 export { formatMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownOptions } from './format-markdown.ts';
 export { formatJson } from './format-json.ts';
 export { redactPair, REDACTED, REDACTED_CHANGED } from './redact.ts';
-export { loadSerializer, loadEnvironmentFacts } from './load.ts';
+export { loadSerializer, loadEnvironmentFacts, runUrlFromActions } from './load.ts';

@@ -1,4 +1,5 @@
-// Late-bound pieces owned elsewhere: the repository's YAML serializer and environment facts.
+// Late-bound pieces owned elsewhere: the repository's YAML serializer, environment facts, and
+// the CI run a report belongs to.
 import { stringify } from 'yaml';
 import type { KubeObject } from '../types.ts';
 import type { EnvReviewFacts } from './model.ts';
@@ -23,4 +24,10 @@ export async function loadEnvironmentFacts(): Promise<(env: string) => EnvReview
   const { environments } = await import('../../environments/index.ts');
   const byName = new Map(environments.map((e) => [e.name, { strictPolicy: e.strictPolicy }]));
   return (env) => byName.get(env);
+}
+
+/** In GitHub Actions, the run page that holds the full diff artifact. */
+export function runUrlFromActions(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = process.env;
+  return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }

@@ -1,8 +1,9 @@
 // Reading manifests as Argo CD and kubectl read them: YAML 1.1 scalars (unquoted `on`, `yes`,
 // `n` are booleans, `0644` is octal), duplicate keys are errors. Documents become bundle
 // items carrying file and line; a `kind: List` or a top-level array contributes its items.
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Node, type Scalar, type ScalarTag, type YAMLSeq } from 'yaml';
-import { FAILSAFE_SCHEMA, load as loadFast, Type } from 'js-yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Node, type Scalar, type YAMLSeq } from 'yaml';
+import { load as loadFast } from 'js-yaml';
+import { plainScalar, schemaResolving } from '../fast-yaml.ts';
 import type { KubeObject } from '../types.ts';
 import type { BundleItem, Finding } from './index.ts';
 import { RULES_BY_ID } from './rules.ts';
@@ -136,35 +137,23 @@ export function parseWithPositions(text: string, file: string, firstLine = 1): P
 /** Thrown by the fast reader where the document needs the position-carrying one. */
 class NeedsPositions extends Error {}
 
-/** The `yaml` library's YAML 1.1 scalar tags, in the order it tries them on a plain scalar. */
-const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter((t): t is ScalarTag => t.default === true && !!t.test && !t.collection);
-
 /**
- * Every plain scalar resolved exactly as `parseAllDocuments(…, { version: '1.1' })` resolves it;
- * the ones walkDocument reports (YAML 1.1 booleans and octals) and merge keys send the document
- * to the slow reader.
+ * Every plain scalar resolved exactly as `parseAllDocuments(…, { version: '1.1' })` resolves it
+ * (render/fast-yaml.ts); the ones walkDocument reports (YAML 1.1 booleans and octals) and merge
+ * keys send the document to the slow reader.
  */
-const YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
-
-const YAML11_SCALAR = new Type('tag:yaml.org,2002:gitops-yaml11', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null,
-  construct: (source: string) => {
-    if (source === '<<') throw new NeedsPositions();
-    // Most scalars are words: only these few words are anything but strings in YAML 1.1.
-    if (/^[A-Za-z]/.test(source) && !YAML11_WORDS.test(source)) return source;
-    const tag = YAML11_TAGS.find((t) => t.test!.test(source));
-    if (!tag) return source;
-    let failed = false;
-    const resolved: unknown = tag.resolve(source, () => (failed = true), { intAsBigInt: false } as never);
-    const v: unknown = isScalar(resolved) ? resolved.value : resolved;
-    if (failed) throw new NeedsPositions();
-    if (typeof v === 'boolean' && YAML11_ONLY_BOOLEANS.test(source)) throw new NeedsPositions();
-    if (typeof v === 'number' && YAML11_OCTAL.test(source) && v !== Number(source.replace(/_/g, ''))) throw new NeedsPositions();
-    return v;
-  },
+const FAST_SCHEMA = schemaResolving('yaml11-checked', (source) => {
+  if (source === '<<') throw new NeedsPositions();
+  let v: unknown;
+  try {
+    v = plainScalar('1.1', source);
+  } catch {
+    throw new NeedsPositions();
+  }
+  if (typeof v === 'boolean' && YAML11_ONLY_BOOLEANS.test(source)) throw new NeedsPositions();
+  if (typeof v === 'number' && YAML11_OCTAL.test(source) && v !== Number(source.replace(/_/g, ''))) throw new NeedsPositions();
+  return v;
 });
-const FAST_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [YAML11_SCALAR] });
 
 /** An anchor or alias (`&a`, `*a`) outside quotes, roughly: such documents take the slow reader. */
 const MAYBE_ANCHOR = /(?:^|[\s[{,])[&*][^\s\]},]/;

@@ -89,5 +89,9 @@ describe('dependency pre-bundling', () => {
     const bare = privateBox(['rolldown']);
     expect(render(bare)).toBe(unbundled);
     expect(existsSync(join(cache(bare), 'current.json'))).toBe(false);
+    // Asked to build, it says why it cannot.
+    const r = spawnSync(process.execPath, [join(bare.dir, 'render/prebundle.mjs')], { cwd: bare.dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('prebundle: not built (rolldown is not installed (npm ci installs it; a production install does without)); modules load from node_modules\n');
   });
 });
