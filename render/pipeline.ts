@@ -1,7 +1,7 @@
 // build → validate → serialize for one environment, in memory. The commands add the I/O.
 import type { Environment } from '../environments/types.ts';
 import { buildEnvironment, type BuiltEnvironment } from './build.ts';
-import { validateBundle, type Finding } from './validate/index.ts';
+import { validateBundle, type Finding, type ValidationCache } from './validate/index.ts';
 import { toYaml } from './yaml.ts';
 import { proveConvergence } from './converge/index.ts';
 import type { KubeObject } from './types.ts';
@@ -28,7 +28,12 @@ export function clusterInventory(): KubeObject[] {
   }));
 }
 
-export function renderEnvironment(env: Environment): EnvironmentRender {
+export interface RenderOptions {
+  /** Validation results of earlier runs (render/validation-cache.ts); without it every object is checked. */
+  cache?: ValidationCache;
+}
+
+export function renderEnvironment(env: Environment, options: RenderOptions = {}): EnvironmentRender {
   const start = performance.now();
   const built = buildEnvironment(env);
   const afterBuild = performance.now();
@@ -37,8 +42,8 @@ export function renderEnvironment(env: Environment): EnvironmentRender {
   const afterSerialize = performance.now();
   const repoPaths = new Set(built.components.map((c) => `${RENDERED_DIR}/${env.name}/${c.name}`));
   const findings = validateBundle(
-    built.objects.map((o, i) => ({ object: o.object, env: env.name, component: o.component, file: `${RENDERED_DIR}/${env.name}/${o.path}`, sourceBytes: texts[i]!.length })),
-    { kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, repoURL: env.gitops.repoURL, inventory: [...clusterInventory(), ...built.components.flatMap((c) => c.runtimeObjects ?? [])], repoPaths },
+    built.objects.map((o, i) => ({ object: o.object, env: env.name, component: o.component, file: `${RENDERED_DIR}/${env.name}/${o.path}`, sourceBytes: texts[i]!.length, text: texts[i]! })),
+    { ...(options.cache ? { cache: options.cache } : {}), kubeVersion: env.cluster.kubernetesVersion, strictPolicy: env.strictPolicy, repoURL: env.gitops.repoURL, inventory: [...clusterInventory(), ...built.components.flatMap((c) => c.runtimeObjects ?? [])], repoPaths },
   );
   // Would a fresh cluster converge: every wave's Applications able to become Healthy.
   findings.push(...proveConvergence(built, clusterInventory().map((n) => n.metadata.name)));

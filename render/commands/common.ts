@@ -5,6 +5,7 @@ import { environments } from '../../environments/index.ts';
 import type { Environment } from '../../environments/types.ts';
 import { formatFinding, renderEnvironment, RENDERED_DIR, type EnvironmentRender } from '../pipeline.ts';
 import { UsageError } from './args.ts';
+import { openValidationCache } from '../validation-cache.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERED_PATH = join(REPO_ROOT, RENDERED_DIR);
@@ -23,6 +24,8 @@ export interface RenderAll {
   renders: EnvironmentRender[];
   errors: number;
   warnings: number;
+  /** Objects whose checks came from the validation cache (hits) or ran (misses). */
+  validationCache: { hits: number; misses: number };
 }
 
 /** Renders every selected environment in memory, printing a progress line for each. */
@@ -30,8 +33,9 @@ export function renderAll(envs: Environment[], options: { quiet?: boolean; maxWa
   const renders: EnvironmentRender[] = [];
   let errors = 0;
   let warnings = 0;
+  const store = openValidationCache();
   for (const env of envs) {
-    const r = renderEnvironment(env);
+    const r = renderEnvironment(env, { cache: store.cache });
     renders.push(r);
     const e = r.findings.filter((f) => f.severity === 'error');
     const w = r.findings.filter((f) => f.severity === 'warning');
@@ -48,5 +52,6 @@ export function renderAll(envs: Environment[], options: { quiet?: boolean; maxWa
       );
     }
   }
-  return { renders, errors, warnings };
+  store.save();
+  return { renders, errors, warnings, validationCache: store.stats };
 }

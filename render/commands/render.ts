@@ -14,7 +14,7 @@ export async function run(args: string[]): Promise<number> {
   // performance.now() counts from process start: the time printed is the whole process's.
   const start = performance.now();
   const envs = selectEnvironments(values.env);
-  const { renders, errors } = renderAll(envs, { quiet: values.quiet });
+  const { renders, errors, validationCache } = renderAll(envs, { quiet: values.quiet });
   if (errors > 0) {
     process.stderr.write(`render failed: ${errors} validation error(s); rendered/ was left unchanged\n`);
     return 1;
@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
   if (process.env.GITOPS_RENDER_STATS) {
     const sum = (k: 'build' | 'validate' | 'serialize') => renders.reduce((n, r) => n + r.phases[k], 0);
     const phases = { loadMs: start, buildMs: sum('build'), validateMs: sum('validate'), serializeMs: sum('serialize'), writeMs: performance.now() - beforeWrite };
-    process.stderr.write(`GITOPS_RENDER_PHASES ${JSON.stringify({ objects: files, ...phases })}\n`);
+    process.stderr.write(`GITOPS_RENDER_PHASES ${JSON.stringify({ objects: files, ...phases, validationCache })}\n`);
   }
   if (!values.quiet) process.stdout.write(`${writeSummary(written)} in ${(performance.now() / 1000).toFixed(2)} s\n`);
   return 0;

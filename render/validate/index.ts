@@ -46,6 +46,8 @@ export interface BundleItem {
   component?: string;
   /** Length of the object's YAML text, when it has one: big objects are measured as JSON. */
   sourceBytes?: number;
+  /** The object's whole YAML text, exactly as written (the render pipeline's): its key in the `cache`. */
+  text?: string;
 }
 
 export interface ValidateOptions {
@@ -71,6 +73,19 @@ export interface ValidateOptions {
   closed?: boolean;
   /** Names the bundle in the outside-bundle note when several are validated in one run. */
   label?: string;
+  /** Per-object results kept across runs, for items that carry their `text`. */
+  cache?: ValidationCache;
+}
+
+/**
+ * Objects that passed every per-object check (schema, server-side, policy, PromQL…) before, under
+ * the same validators (render/validation-cache.ts keeps them across runs). Only clean results are
+ * remembered, so a finding is always computed afresh; the key is the object's text and the target
+ * Kubernetes version, the only option those checks read. Checks across objects always run.
+ */
+export interface ValidationCache {
+  has(key: string): boolean;
+  add(key: string): void;
 }
 
 export function validateBundle(items: BundleItem[], options: ValidateOptions): Finding[] {
@@ -83,13 +98,18 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
       ctx.report(item, 'yaml/not-an-object', '', 'not a Kubernetes object: a mapping with string apiVersion and kind is required');
       continue;
     }
+    // Always: the object's opt-outs also apply to what the checks across objects report.
     ctx.prepare(item);
+    const key = options.cache && item.text !== undefined ? `${options.kubeVersion}\0${item.text}` : undefined;
+    if (key !== undefined && options.cache!.has(key)) continue;
+    const before = ctx.findings.length;
     checkSize(ctx, item, o, o.kind, apiGroup(o.apiVersion));
     checkApiVersion(ctx, item, o.apiVersion, o.kind);
-    checkSchema(ctx, item, o.apiVersion, o.kind, crdKinds);
+    const judged = checkSchema(ctx, item, o.apiVersion, o.kind, crdKinds);
     checkServerSide(ctx, item, o, o.kind);
     checkPolicy(ctx, item, o, o.kind);
     if (o.kind === 'PrometheusRule' && o.apiVersion.startsWith('monitoring.coreos.com/')) checkPrometheusRule(ctx, item, o);
+    if (key !== undefined && judged && ctx.findings.length === before) options.cache!.add(key);
   }
   checkCrossRefs(ctx, items, new BundleIndex(items, inventory));
   checkProviders(ctx, items, inventory);

@@ -9,15 +9,19 @@ import { field, index, isObject } from './json.ts';
 /** `group/Kind` pairs that some CRD (in the bundle or the inventory) defines. */
 export type CrdKinds = ReadonlySet<string>;
 
-export function checkSchema(ctx: Context, item: BundleItem, apiVersion: string, kind: string, crdKinds: CrdKinds): void {
+/**
+ * Reports what the kind's schema finds. True when a compiled schema judged the object: the result
+ * then depends on the object alone, not on the CRDs around it.
+ */
+export function checkSchema(ctx: Context, item: BundleItem, apiVersion: string, kind: string, crdKinds: CrdKinds): boolean {
   const check = schemaFor(apiVersion, kind);
   if (!check) {
     const slash = apiVersion.indexOf('/');
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-    if (crdKinds.has(`${group}/${kind}`)) return;
+    if (crdKinds.has(`${group}/${kind}`)) return false;
     ctx.report(item, 'schema/unknown-kind', '',
       `no schema for ${apiVersion} ${kind}: check the spelling of apiVersion and kind, or list its CustomResourceDefinition in the inventory`);
-    return;
+    return false;
   }
   const { errors, unknown } = validateStrict(check, item.object);
   for (const { path, key } of unknown) {
@@ -27,6 +31,7 @@ export function checkSchema(ctx: Context, item: BundleItem, apiVersion: string, 
   if (errors) {
     for (const { path, message } of collapse(errors, item.object)) ctx.report(item, 'schema/invalid', path, message);
   }
+  return true;
 }
 
 /**

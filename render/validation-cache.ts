@@ -1,0 +1,148 @@
+// The validator's per-object results kept across runs, as ESLint's --cache keeps lint results:
+// the texts of objects that passed every per-object check. Those checks (and loading ~40 schema
+// modules for them) were half of a render of this repository; most renders change few objects.
+//
+// Sound by construction, not by invalidation heuristics:
+// - the key is the object's whole YAML text (SHA-256) with the target Kubernetes version, the only
+//   option those checks read (render/validate/index.ts); the text is exactly what is written and synced;
+// - a file holds the results of one validator: its name is a hash of the Node version, the
+//   installed dependency tree (node_modules/.package-lock.json, as the prebundle) and the source of
+//   every module the validator imports (followed from render/validate/index.ts);
+// - only clean results are kept, and only where a compiled schema judged the object: a finding is
+//   always computed afresh, and no result depends on the CRDs around the object.
+// A cache, never a source of truth: any read or write problem only costs speed, the files live
+// in node_modules/.cache (a fresh clone and CI start without), deleting them is always safe.
+// GITOPS_VALIDATION_CACHE=0 turns it off; set to an absolute path, it keeps the files there
+// (the bench starts its cold runs from an empty one).
+import { createHash, hash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ValidationCache } from './validate/index.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DIR = join(ROOT, 'node_modules/.cache/gitops-validation-cache');
+/** Where the validator starts: its relative imports are followed from here. */
+const VALIDATOR = 'render/validate/index.ts';
+/** Keys kept in a file: far more than any repository renders, small enough to read in milliseconds. */
+const MAX_KEYS = 100_000;
+
+export interface ValidationCacheStore {
+  cache: ValidationCache;
+  /** Objects whose checks this run took from the file, and objects it checked. */
+  readonly stats: { hits: number; misses: number };
+  /** Writes what this run learned (nothing when it learned nothing). */
+  save(): void;
+}
+
+// `from './x.ts'` and `import('./x.ts')`, type-only imports included: a type change may change code.
+const RELATIVE_IMPORT = /\bfrom\s+'(\.{1,2}\/[^']+\.ts)'|\bimport\(\s*'(\.{1,2}\/[^']+\.ts)'\s*\)/g;
+
+/** A hash of what decides a result: Node, the installed packages, the validator's sources. */
+export function validatorsFingerprint(root = ROOT): string {
+  const h = createHash('sha256').update(`${process.version}|${process.arch}\0`);
+  for (const lock of ['node_modules/.package-lock.json', 'package-lock.json']) {
+    try {
+      h.update(readFileSync(join(root, lock)));
+      break;
+    } catch {
+      // Not installed by npm ≥ 7: the lockfile then.
+    }
+  }
+  const seen = new Set<string>();
+  const queue = [join(root, VALIDATOR)];
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    h.update(`\0${relative(root, file)}\0`).update(text);
+    for (const m of text.matchAll(RELATIVE_IMPORT)) queue.push(resolve(dirname(file), (m[1] ?? m[2])!));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+function keyOf(entry: string): string {
+  return hash('sha256', entry, 'base64').slice(0, 22);
+}
+
+/** The cache for the current validator; a no-op one when GITOPS_VALIDATION_CACHE=0 or its sources cannot be read. */
+export function openValidationCache(options: { dir?: string; root?: string } = {}): ValidationCacheStore {
+  const stats = { hits: 0, misses: 0 };
+  const setting = process.env.GITOPS_VALIDATION_CACHE;
+  let fingerprint: string;
+  try {
+    if (setting === '0') throw new Error('off');
+    fingerprint = validatorsFingerprint(options.root);
+  } catch {
+    return { cache: { has: () => (stats.misses++, false), add: () => {} }, stats, save: () => {} };
+  }
+  const dir = options.dir ?? (setting && isAbsolute(setting) ? setting : DIR);
+  const file = join(dir, `${fingerprint}.json`);
+  const known = new Set<string>(readKeys(file));
+  const used = new Set<string>();
+  let learned = 0;
+  const cache: ValidationCache = {
+    has(entry) {
+      const key = keyOf(entry);
+      if (!known.has(key)) {
+        stats.misses++;
+        return false;
+      }
+      stats.hits++;
+      used.add(key);
+      return true;
+    },
+    add(entry) {
+      const key = keyOf(entry);
+      used.add(key);
+      if (!known.has(key)) {
+        known.add(key);
+        learned++;
+      }
+    },
+  };
+  return {
+    cache,
+    stats,
+    save() {
+      if (learned === 0) return;
+      // This run's keys first, so the cap drops the ones no recent render needed.
+      const keys = [...used];
+      for (const k of known) if (keys.length < MAX_KEYS && !used.has(k)) keys.push(k);
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        // Written aside and renamed: a concurrent run never reads half a file (and the last one wins).
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(keys.slice(0, MAX_KEYS))}\n`);
+        renameSync(tmp, file);
+        pruneOthers(dir, file);
+      } catch {
+        // A read-only or full disk only costs speed.
+      }
+    },
+  };
+}
+
+function readKeys(file: string): string[] {
+  try {
+    const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Files of other validators, a day after their last write (another checkout's run may still use one). */
+function pruneOthers(dir: string, keep: string): void {
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === keep) continue;
+    try {
+      if (statSync(path).mtimeMs < dayAgo) rmSync(path, { force: true });
+    } catch {
+      // Removed by another run.
+    }
+  }
+}
