@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigMap } from '../../platform/kinds.ts';
 import type { StringMap } from '../../render/types.ts';
+import { byText } from '../../render/text-order.ts';
 
 export function configMap(name: string, data: StringMap, labels: StringMap = {}): ConfigMap {
   const sorted: StringMap = {};
@@ -16,7 +17,7 @@ export function configMap(name: string, data: StringMap, labels: StringMap = {})
 export function configChecksum(maps: readonly ConfigMap[]): StringMap {
   if (maps.length === 0) return {};
   const hash = createHash('sha256');
-  for (const m of [...maps].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
+  for (const m of [...maps].sort((a, b) => byText(a.metadata?.name ?? '', b.metadata?.name ?? ''))) {
     hash.update(JSON.stringify({ name: m.metadata?.name, data: m.data ?? {}, binaryData: m.binaryData ?? {} }));
     hash.update('\n');
   }

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kubectl } from './run.ts';
+import { byText } from '../text-order.ts';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 const WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -103,7 +104,7 @@ export function parseApplications(json: string): AppState[] {
         (sync !== 'Synced' ? (str(op.message) || sync) : '');
       return { name: str(meta.name), wave: Number.isFinite(wave) ? wave : 0, sync, health: healthStatus, reason: oneLine(reason), syncFailed, resources };
     })
-    .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+    .sort((a, b) => a.wave - b.wave || byText(a.name, b.name));
 }
 
 const done = (a: AppState) => a.sync === 'Synced' && a.health === 'Healthy';

@@ -14,6 +14,7 @@ import { missingKeys, needsOf, podTemplate, type Need, type SecretInventoryEntry
 import { sealCommand } from '../seal/index.ts';
 import type { Component, KubeObject } from '../types.ts';
 import type { Finding } from '../validate/index.ts';
+import { byText } from '../text-order.ts';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 /** Before any wave: what kubeadm and the bootstrap (Argo CD and its CRDs) leave on the cluster. */
@@ -73,7 +74,7 @@ export function syncSteps(built: BuiltEnvironment): Step[] {
     const component = components.get(o.metadata.name);
     steps.push({ app: o.metadata.name, wave, ...(component ? { component } : {}), objects: component ? (byComponent.get(component.name) ?? []) : [] });
   }
-  return [root, ...steps.sort((a, b) => a.wave - b.wave || a.app.localeCompare(b.app))];
+  return [root, ...steps.sort((a, b) => a.wave - b.wave || byText(a.app, b.app))];
 }
 
 export function proveConvergence(built: BuiltEnvironment, clusterNamespaces: readonly string[]): Finding[] {

@@ -15,6 +15,7 @@ import { previewPlatformObjects } from './preview-namespace.ts';
 import { toYaml } from '../yaml.ts';
 import { fastDocuments } from '../fast-yaml.ts';
 import { fileName, urlsOf } from './preview.ts';
+import { byText } from '../text-order.ts';
 
 export interface PreviewFolder {
   /** What is published: the checked objects written again, and the platform's. */
@@ -42,7 +43,7 @@ export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFold
   const objects: KubeObject[] = [];
   const fileOf = new Map<KubeObject, string>();
   const names = readdirSync(dir, { withFileTypes: true });
-  for (const e of names.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of names.sort((a, b) => byText(a.name, b.name))) {
     if (!e.isFile() || !/^[A-Za-z0-9._-]+\.yaml$/.test(e.name)) throw new RenderError({ file: e.name }, 'a preview folder holds only flat <kind>-<name>.yaml files');
     const text = readFileSync(join(dir, e.name), 'utf8');
     // The fast reader gives the same values for plain files; anything else (and every error) is
@@ -63,5 +64,5 @@ export function readPreviewFolder(dir: string, scope: PreviewScope): PreviewFold
   }
   checkConfinement(objects, scope, (o) => fileOf.get(o));
   for (const o of previewPlatformObjects(scope.namespace, Number(scope.namespace.slice('pr-'.length)), scope.limits)) files.set(fileName(o), toYaml(o));
-  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), urls: urlsOf(objects) };
+  return { files: new Map([...files].sort(([a], [b]) => byText(a, b))), urls: urlsOf(objects) };
 }

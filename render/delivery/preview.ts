@@ -20,6 +20,7 @@ import { toYaml } from '../yaml.ts';
 import { checkConfinement, isPreviewKind, kindRefusal, type PreviewScope } from './preview-confinement.ts';
 import { checkPreviewLimits } from './preview-budget.ts';
 import { previewPlatformObjects } from './preview-namespace.ts';
+import { byText } from '../text-order.ts';
 
 export { PREVIEW_LABEL, type PreviewScope } from './preview-confinement.ts';
 
@@ -123,7 +124,7 @@ export function renderPreview(template: PreviewTemplate, pr: number): PreviewRen
     add(confine(p.object, c.namespace, namespace, appOf.get(c.name)!), appOf.get(c.name)!);
   }
 
-  const objects = [...byId.values()].map((v) => v.object).sort((a, b) => fileName(a).localeCompare(fileName(b)));
+  const objects = [...byId.values()].map((v) => v.object).sort((a, b) => byText(fileName(a), fileName(b)));
   checkConfinement(objects, scope);
   // The dev cluster's own objects (StorageClass, IngressClass, Traefik's namespace…) exist already.
   const cluster = buildEnvironment(template.base).objects.map((o) => o.object);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { RenderError } from '../types.ts';
 import { authEnv, git } from './git.ts';
 import { PREVIEWS_BRANCH, PREVIEWS_PATH } from './preview-appset.ts';
+import { byText } from '../text-order.ts';
 
 export interface PreviewsBranchSpec {
   repoDir: string;
@@ -88,7 +89,7 @@ function buildCommit(repoDir: string, tip: string | undefined, folder: string, f
     if (tip) git(repoDir, ['read-tree', tip], { env });
     else git(repoDir, ['read-tree', '--empty'], { env });
     git(repoDir, ['rm', '-r', '--cached', '--quiet', '--ignore-unmatch', '--', folder], { env });
-    for (const [name, content] of [...(files ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, content] of [...(files ?? new Map<string, string>())].sort(([a], [b]) => byText(a, b))) {
       if (!/^[A-Za-z0-9._-]+\.yaml$/.test(name)) throw new RenderError({ file: name }, 'preview files are flat <kind>-<name>.yaml names');
       const blob = git(repoDir, ['hash-object', '-w', '--stdin'], { input: content }).trim();
       git(repoDir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${folder}/${name}`], { env });

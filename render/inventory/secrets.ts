@@ -7,6 +7,7 @@ import { sealedDataFile, type SealingScope } from '../../environments/sealed.ts'
 import { sealedSecret } from '../../platform/sealed-secrets.ts';
 import { PROVIDED_BY_ANNOTATION, SAME_AS_ANNOTATION, RenderError, type Component, type KubeObject } from '../types.ts';
 import { needsOf, type Need } from './needs.ts';
+import { byText } from '../text-order.ts';
 
 
 export interface PlacedObject {
@@ -84,7 +85,7 @@ export function placeSealedSecrets(env: Environment, components: readonly Compon
           (inNamespace.length ? ` (Secrets read there: ${inNamespace.join(', ')})` : ' (no object there reads a Secret)'),
       );
     }
-    const first = [...list].sort((a, b) => (wave.get(a.component) ?? 0) - (wave.get(b.component) ?? 0) || a.component.localeCompare(b.component))[0]!;
+    const first = [...list].sort((a, b) => (wave.get(a.component) ?? 0) - (wave.get(b.component) ?? 0) || byText(a.component, b.component))[0]!;
     const object = sealedSecret(namespace, name, env.sealed[key]!, first.component) as unknown as KubeObject;
     out.push({ component: first.component, object });
   }
@@ -136,7 +137,7 @@ export function secretInventory(env: Environment, components: readonly Component
       if (e.provider.kind === 'none') e.provider = { kind: 'runtime', component: c.name, by: by ?? `created at runtime (declared by ${c.name})` };
     }
   }
-  const sorted = [...entries.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const sorted = [...entries.values()].sort((a, b) => byText(a.namespace, b.namespace) || byText(a.name, b.name));
   return { env: env.name, entries: sorted };
 }
 

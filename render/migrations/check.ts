@@ -10,6 +10,7 @@ import { runSquawk } from './squawk.ts';
 import { buildPrevious, DynamicSession } from './dynamic.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { downgradeRefuted } from './downgrade.ts';
+import { byText } from '../text-order.ts';
 
 export interface CheckOptions {
   /**
@@ -164,7 +165,7 @@ export async function checkMigrations(input: CheckInput, options: CheckOptions =
   }
 
   for (const r of results) {
-    r.findings.sort((a, b) => (a.statement?.index ?? 1e9) - (b.statement?.index ?? 1e9) || a.rule.localeCompare(b.rule));
+    r.findings.sort((a, b) => (a.statement?.index ?? 1e9) - (b.statement?.index ?? 1e9) || byText(a.rule, b.rule));
     r.verdict = r.findings.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
   }
   const verdict = results.some((r) => r.verdict === 'unsafe') || notes.some((f) => f.severity === 'error') ? 'unsafe' : 'safe';
