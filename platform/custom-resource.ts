@@ -10,8 +10,7 @@
 //   guard, and `X.apiVersion`/`X.kind` are what render/validate/schema-registry.ts indexes by.
 import { Model, createTypeMetaGuard, setValidateFunc, type TypeMeta, type TypeMetaGuard } from '@kubernetes-models/base';
 import type { ValidateFunc } from '@kubernetes-models/validate';
-import { validate as objectMetaSchema } from '@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta';
-import { validate as labelSelectorSchema } from '@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1LabelSelector';
+import { loadModule } from '../render/load-on-use.ts';
 
 // ---- the ValidateFunc protocol -------------------------------------------------------------
 
@@ -67,16 +66,21 @@ export const object =
     }
   };
 
-/** Delegates to a generated kubernetes-models schema (same protocol, same read discipline). */
-export const generated = (schema: (data: unknown) => boolean): Check => {
-  const fn = schema as ValidateFunc<unknown> &
-    ((data: unknown, ctx: { instancePath: string }) => boolean);
+/**
+ * Delegates to a generated kubernetes-models schema (same protocol, same read discipline). The
+ * schema (and the ajv runtime it loads) is loaded when an object is first validated.
+ */
+export const generated = (load: () => (data: unknown) => boolean): Check => {
+  let fn: (ValidateFunc<unknown> & ((data: unknown, ctx: { instancePath: string }) => boolean)) | undefined;
   return (data, instancePath, errors) => {
+    fn ??= load() as NonNullable<typeof fn>;
     if (!fn(data, { instancePath }) && fn.errors) errors.push(...fn.errors);
   };
 };
 
-export const objectMeta = generated(objectMetaSchema);
+type SchemaModule = { validate: (data: unknown) => boolean };
+
+export const objectMeta = generated(() => (loadModule('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta') as SchemaModule).validate);
 
 /** A Kubernetes label selector as the CRDs spell it. */
 export interface LabelSelector {
@@ -84,7 +88,7 @@ export interface LabelSelector {
   matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
 }
 
-export const labelSelector = generated(labelSelectorSchema);
+export const labelSelector = generated(() => (loadModule('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1LabelSelector') as SchemaModule).validate);
 
 /** apiVersion and kind as constants, and the standard ObjectMeta. */
 export const typeMeta = (apiVersion: string, kind: string): Record<string, Check> => ({

@@ -76,6 +76,8 @@ const IMPORTS = /^[ \t]*(?:import|export)[ \t]+(?!type[ \t])(?:([^;'"]*?)[ \t\n]
 // objects typed so (platform/kinds.ts), and the validator then loads that kind's module by
 // apiVersion/kind (render/validate/schema-registry.ts), so it belongs on the render path too.
 const KIND_TYPE_IMPORTS = /^[ \t]*import[ \t]+type[ \t]*\{[ \t]*I(\w+)[ \t]*\}[ \t]*from[ \t]*'([^'.][^']*\/(\w+))'/gm;
+// loadModule('@prometheus-io/lezer-promql'): a module loaded on first use (render/load-on-use.ts).
+const LAZY_REQUIRES = /\bloadModule\(\s*'([^'.][^']*)'\s*\)/g;
 
 /**
  * The specifiers of bundled packages our sources import (type-only imports excepted), each with
@@ -101,6 +103,9 @@ export function scanImports(root = ROOT) {
       }
       for (const [, name, spec, last] of text.matchAll(KIND_TYPE_IMPORTS)) {
         if (name === last && BUNDLED.test(spec) && !found.has(spec)) found.set(spec, false);
+      }
+      for (const [, spec] of text.matchAll(LAZY_REQUIRES)) {
+        if (BUNDLED.test(spec) && !found.has(spec)) found.set(spec, false);
       }
     }
   }

@@ -4,10 +4,13 @@
 // chat message need — a `severity` label Alertmanager routes on and a `summary` annotation.
 // A rule that does not parse makes the operator's admission webhook refuse the whole object
 // (or, without the webhook, Prometheus drop the whole rule file): nothing of it would alert.
-import { parser } from '@prometheus-io/lezer-promql';
+import { loadModule } from '../load-on-use.ts';
 import type { BundleItem } from './index.ts';
 import type { Context } from './context.ts';
 import { asArray, asObject, asString, isObject, type JsonObject } from './json.ts';
+
+// Loaded on first use (render/load-on-use.ts).
+let promqlParser: typeof import('@prometheus-io/lezer-promql').parser | undefined;
 
 /** Severities Alertmanager routes on (platform/prometheus.ts): anything else is a typo. */
 export const ALERT_SEVERITIES: readonly string[] = ['critical', 'warning', 'info'];
@@ -29,7 +32,8 @@ export function parsePromql(expr: string): ParsedPromql {
   const problems: PromqlProblem[] = [];
   const metrics = new Set<string>();
   if (expr.trim() === '') return { problems: [{ at: 0, message: 'empty expression' }], metrics: [] };
-  const tree = parser.parse(expr);
+  promqlParser ??= (loadModule('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql')).parser;
+  const tree = promqlParser.parse(expr);
   tree.iterate({
     enter(node) {
       if (node.type.isError) {
