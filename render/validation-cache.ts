@@ -24,8 +24,11 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIR = join(ROOT, 'node_modules/.cache/gitops-validation-cache');
 /** Where the validator starts: its relative imports are followed from here. */
 const VALIDATOR = 'render/validate/index.ts';
-/** Keys kept in a file: far more than any repository renders, small enough to read in milliseconds. */
-const MAX_KEYS = 100_000;
+/**
+ * Keys a file keeps besides this run's: results of objects since edited away, for a render of the
+ * state before (switching branches). Bounded, so the file stays a few milliseconds to read.
+ */
+const OLD_KEYS = 20_000;
 
 export interface ValidationCacheStore {
   cache: ValidationCache;
@@ -109,12 +112,13 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
       if (learned === 0) return;
       // This run's keys first, so the cap drops the ones no recent render needed.
       const keys = [...used];
-      for (const k of known) if (keys.length < MAX_KEYS && !used.has(k)) keys.push(k);
+      const max = keys.length + OLD_KEYS;
+      for (const k of known) if (keys.length < max && !used.has(k)) keys.push(k);
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         // Written aside and renamed: a concurrent run never reads half a file (and the last one wins).
         const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(keys.slice(0, MAX_KEYS))}\n`);
+        writeFileSync(tmp, `${JSON.stringify(keys)}\n`);
         renameSync(tmp, file);
         pruneOthers(dir, file);
       } catch {

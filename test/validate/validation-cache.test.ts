@@ -3,7 +3,7 @@
 // with findings of every per-object layer, across Kubernetes versions and validator changes, and
 // through the CLI.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -156,6 +156,23 @@ describe('validation cache: the store', () => {
     expect(validatorsFingerprint(root)).toBe(before);
     writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion": 3}\n');
     expect(validatorsFingerprint(root)).not.toBe(before);
+  });
+
+  it("keeps this run's results and a bounded number of older ones", () => {
+    const root = fakeRoot('export const x = 1;\n');
+    const dir = temp('gitops-vcache-');
+    const a = openValidationCache({ root, dir });
+    for (let i = 0; i < 20_010; i++) a.cache.add(`old ${i}`);
+    a.save();
+    const b = openValidationCache({ root, dir });
+    expect(b.cache.has('old 20009')).toBe(true);
+    b.cache.add('new');
+    b.save();
+    const kept = JSON.parse(readFileSync(join(dir, `${validatorsFingerprint(root)}.json`), 'utf8')) as string[];
+    // 'new' and 'old 20009' (both used by the last run) plus 20,000 of the rest.
+    expect(kept).toHaveLength(20_002);
+    const c = openValidationCache({ root, dir });
+    expect(c.cache.has('new') && c.cache.has('old 20009')).toBe(true);
   });
 
   it('writes nothing when a run learned nothing, and reads a damaged file as empty', () => {
