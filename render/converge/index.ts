@@ -11,7 +11,7 @@
 import { sealedSecretsControllerName, sealedSecretsNamespace } from '../../platform/sealed-secrets.ts';
 import type { BuiltEnvironment } from '../build.ts';
 import { missingKeys, needsOf, podTemplate, type Need, type SecretInventoryEntry } from '../inventory/index.ts';
-import { sealCommand } from '../seal/index.ts';
+import { sealCommand } from '../seal/command-line.ts';
 import type { Component, KubeObject } from '../types.ts';
 import type { Finding } from '../validate/index.ts';
 import { byText } from '../text-order.ts';

@@ -13,8 +13,9 @@ import { checkHost, checkRouteRule, HostError } from './preview-hosts.ts';
 import { PLATFORM_OWNED_KINDS, PREVIEW_LABEL } from './preview-namespace.ts';
 import { checkNetworkPolicies } from './preview-network.ts';
 import { checkPods } from './preview-pods.ts';
+import { PREVIEW_KINDS, TRAEFIK_GROUPS } from './preview-kinds.ts';
 
-export { PREVIEW_LABEL };
+export { PREVIEW_KINDS, PREVIEW_LABEL };
 
 export interface PreviewScope extends BudgetScope {
   /** `pr-<n>`: the only namespace a preview writes to. */
@@ -27,20 +28,6 @@ export interface PreviewScope extends BudgetScope {
 
 /** Throws; `resource` overrides the object's id when there is no object (a missing one). */
 export type Reject = (o: KubeObject | undefined, field: string, message: string, resource?: string) => never;
-
-const TRAEFIK_GROUPS = ['traefik.io', 'traefik.containo.us'];
-/**
- * `group/Kind` a preview may hold; anything else (its Namespace, quotas and limits — the
- * platform's —, RBAC, Endpoints that point a Service at foreign pods, Traefik TLSOption/TLSStore
- * named `default` that apply cluster-wide, DaemonSets…) is refused.
- */
-export const PREVIEW_KINDS: ReadonlySet<string> = new Set([
-  '/ConfigMap', '/Secret', '/Service', '/PersistentVolumeClaim', '/ServiceAccount',
-  'apps/Deployment', 'apps/StatefulSet', 'batch/Job', 'batch/CronJob',
-  'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
-  'networking.k8s.io/NetworkPolicy', 'networking.k8s.io/Ingress', 'bitnami.com/SealedSecret',
-  ...TRAEFIK_GROUPS.flatMap((g) => [`${g}/IngressRoute`, `${g}/IngressRouteTCP`, `${g}/Middleware`]),
-]);
 
 /**
  * Argo CD annotations a preview may carry: ordering and hooks. Everything else changes what Argo
