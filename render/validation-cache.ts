@@ -65,8 +65,16 @@ export function validatorsFingerprint(root = ROOT): string {
   return h.digest('hex').slice(0, 16);
 }
 
+let lastEntry: string | undefined;
+let lastKey = '';
+
+/** SHA-256, 132 bits of it; the entry just asked about (`has`, then `add`) is hashed once. */
 function keyOf(entry: string): string {
-  return hash('sha256', entry, 'base64').slice(0, 22);
+  if (entry !== lastEntry) {
+    lastKey = hash('sha256', entry, 'base64').slice(0, 22);
+    lastEntry = entry;
+  }
+  return lastKey;
 }
 
 /** The cache for the current validator; a no-op one when GITOPS_VALIDATION_CACHE=0 or its sources cannot be read. */

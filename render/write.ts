@@ -155,8 +155,13 @@ function recoverInterrupted(root: string): void {
   }
 }
 
+/** Segments of these characters, none starting with a dot (so none `.` or `..`), cannot leave their base: every path we render. */
+const PLAIN_PATH = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+
 /** Joins and refuses any path that would leave `base` (a defence against odd object names). */
 function inside(base: string, path: string): string {
+  // The general check below costs ~5 µs a file, a third of writing one at 15,000 files.
+  if (PLAIN_PATH.test(path)) return base.endsWith(sep) ? base + path : base + sep + path;
   const full = resolve(base, path);
   const rel = relative(base, full);
   if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..')) {

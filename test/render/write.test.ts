@@ -33,6 +33,18 @@ describe('writeRendered', () => {
     expect(existsSync(join(dir, '..', 'escape.yaml'))).toBe(false);
   });
 
+  it('refuses every path that leaves its folder, and writes every odd one that does not', () => {
+    for (const bad of ['..', '../x.yaml', 'a/../../x.yaml', '/etc/x.yaml', 'a/./../../x.yaml', '', '.']) {
+      const dir = fresh();
+      expect(() => writeRendered(dir, [{ name: 'dev', files: new Map([[bad, 'x\n']]) }]), bad).toThrow(/refusing to write outside/);
+    }
+    const dir = fresh();
+    writeRendered(dir, [{ name: 'dev', files: new Map([['a/x.yaml', '1\n'], ['a/.hidden.yaml', '2\n'], ['b/c/..d.yaml', '3\n'], ['a/./y.yaml', '4\n']]) }]);
+    expect(readFileSync(join(dir, 'dev/a/.hidden.yaml'), 'utf8')).toBe('2\n');
+    expect(readFileSync(join(dir, 'dev/b/c/..d.yaml'), 'utf8')).toBe('3\n');
+    expect(readFileSync(join(dir, 'dev/a/y.yaml'), 'utf8')).toBe('4\n');
+  });
+
   it('recovers from a swap interrupted between its two renames', () => {
     const dir = fresh();
     // Simulate a crash after `dev` was moved aside and before the staged tree moved in.
