@@ -100,6 +100,8 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
     }
     // Always: the object's opt-outs also apply to what the checks across objects report.
     ctx.prepare(item);
+    // The key holds everything the checks below read: the object (its text) and kubeVersion. A
+    // check that comes to read another option must add it here.
     const key = options.cache && item.text !== undefined ? `${options.kubeVersion}\0${item.text}` : undefined;
     if (key !== undefined && options.cache!.has(key)) continue;
     const before = ctx.findings.length;
