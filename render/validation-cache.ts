@@ -7,7 +7,7 @@
 //   option those checks read (render/validate/index.ts); the text is exactly what is written and synced;
 // - a file holds the results of one validator: its name is a hash of the Node version, the
 //   installed dependency tree (node_modules/.package-lock.json, as the prebundle) and the source of
-//   every module the validator imports (followed from render/validate/index.ts);
+//   every module the validator loads (its code imports, followed from render/validate/index.ts);
 // - only clean results are kept, and only where a compiled schema judged the object: a finding is
 //   always computed afresh, and no result depends on the CRDs around the object.
 // A cache, never a source of truth: any read or write problem only costs speed, the files live
@@ -38,8 +38,11 @@ export interface ValidationCacheStore {
   save(): void;
 }
 
-// `from './x.ts'` and `import('./x.ts')`, type-only imports included: a type change may change code.
-const RELATIVE_IMPORT = /\bfrom\s+'(\.{1,2}\/[^']+\.ts)'|\bimport\(\s*'(\.{1,2}\/[^']+\.ts)'\s*\)/g;
+// The relative imports that load code: `import … from './x.ts'`, `export … from`, `import './x.ts'`,
+// `import('./x.ts')`. Not `import type` (erased: a change there that matters changes code that
+// is followed). Models and environment data are reached only through type imports, so editing
+// them keeps the cache; editing any module of the validator starts a new file.
+const RELATIVE_IMPORT = /^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]|\b(?:import|require)\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gm;
 
 /** A hash of what decides a result: Node, the installed packages, the validator's sources. */
 export function validatorsFingerprint(root = ROOT): string {
@@ -60,7 +63,7 @@ export function validatorsFingerprint(root = ROOT): string {
     seen.add(file);
     const text = readFileSync(file, 'utf8');
     h.update(`\0${relative(root, file)}\0`).update(text);
-    for (const m of text.matchAll(RELATIVE_IMPORT)) queue.push(resolve(dirname(file), (m[1] ?? m[2])!));
+    for (const m of text.matchAll(RELATIVE_IMPORT)) queue.push(resolve(dirname(file), (m[1] ?? m[2] ?? m[3])!));
   }
   return h.digest('hex').slice(0, 16);
 }

@@ -175,6 +175,32 @@ describe('validation cache: the store', () => {
     expect(c.cache.has('new') && c.cache.has('old 20009')).toBe(true);
   });
 
+  it('follows the imports that load code, however written, and not the type-only ones (models and environment data)', () => {
+    const root = fakeRoot('export const x = 1;\n');
+    const file = (rel: string, text: string) => writeFileSync(join(root, 'render/validate', rel), text);
+    file('index.ts', [
+      "import type { Model } from './model.ts';",
+      'import {',
+      '  x,',
+      "  type Y,",
+      "} from \"./helper.ts\";",
+      "import './side-effect.ts';",
+      "export { z } from './reexport.ts';",
+      "const lazy = () => import('./lazy.ts');",
+      'export const y: Model = x;',
+      '',
+    ].join('\n'));
+    for (const f of ['model.ts', 'side-effect.ts', 'reexport.ts', 'lazy.ts']) file(f, `// ${f}\n`);
+    const before = validatorsFingerprint(root);
+    file('model.ts', '// an edited model: not part of the validator\n');
+    expect(validatorsFingerprint(root)).toBe(before);
+    for (const f of ['helper.ts', 'side-effect.ts', 'reexport.ts', 'lazy.ts']) {
+      const was = validatorsFingerprint(root);
+      file(f, `// ${f}, edited\nexport const x = 1;\n`);
+      expect(validatorsFingerprint(root), f).not.toBe(was);
+    }
+  });
+
   it('writes nothing when a run learned nothing, and reads a damaged file as empty', () => {
     const root = fakeRoot('export const x = 1;\n');
     const dir = temp('gitops-vcache-');
