@@ -111,6 +111,8 @@ const cases: Case[] = [
   { rule: 'schema/cron-schedule', name: 'English words', bad: cronSchedule('every tuesday'), good: cronSchedule('0 0 * * tue') },
   { rule: 'schema/time-zone', name: 'misspelt zone', bad: cron((c) => (c.spec.timeZone = 'Europe/Pari')), good: cron((c) => (c.spec.timeZone = 'Europe/Paris')) },
   { rule: 'schema/time-zone', name: 'zone names are case-sensitive', bad: cron((c) => (c.spec.timeZone = 'europe/paris')), good: cron((c) => (c.spec.timeZone = 'America/Argentina/Buenos_Aires')) },
+  { rule: 'schema/time-zone', name: 'an alias of a zone is a zone too (UTC, US/Eastern)', bad: cron((c) => (c.spec.timeZone = 'US/Easterm')), good: cron((c) => (c.spec.timeZone = 'US/Eastern')) },
+  { rule: 'schema/time-zone', name: 'UTC is a zone', bad: cron((c) => (c.spec.timeZone = 'utc')), good: cron((c) => (c.spec.timeZone = 'UTC')) },
   { rule: 'schema/time-zone', name: 'an offset is not a zone', bad: cron((c) => (c.spec.timeZone = '+01:00')), good: cron((c) => (c.spec.timeZone = 'Etc/GMT-1')) },
   { rule: 'schema/time-zone', name: 'Local', bad: cron((c) => (c.spec.timeZone = 'Local')), good: cron((c) => (c.spec.timeZone = 'UTC')) },
   { rule: 'schema/time-zone', name: 'empty', bad: cron((c) => (c.spec.timeZone = '')), good: cron((c) => delete c.spec.timeZone) },
