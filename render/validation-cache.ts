@@ -129,7 +129,7 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         // Written aside and renamed: a concurrent run never reads half a file (and the last one wins).
         const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(keys)}\n`);
+        writeFileSync(tmp, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
         renameSync(tmp, file);
         pruneOthers(dir, file);
       } catch {
@@ -139,8 +139,15 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
   };
 }
 
+/**
+ * The keys of a file this user wrote. Its name is predictable (a hash of public sources): in a
+ * shared folder (GITOPS_VALIDATION_CACHE=/tmp/…) another user could plant one that lets invalid
+ * objects through, so a file someone else owns, or others may write to, is not read.
+ */
 function readKeys(file: string): string[] {
   try {
+    const st = statSync(file);
+    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return [];
     const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
   } catch {

@@ -3,7 +3,7 @@
 // with findings of every per-object layer, across Kubernetes versions and validator changes, and
 // through the CLI.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,20 @@ describe('validation cache: the store', () => {
       file(f, `// ${f}, edited\nexport const x = 1;\n`);
       expect(validatorsFingerprint(root), f).not.toBe(was);
     }
+  });
+
+  it('does not read a file others may write to (a planted file in a shared folder)', () => {
+    const root = fakeRoot('export const x = 1;\n');
+    const dir = temp('gitops-vcache-');
+    const a = openValidationCache({ root, dir });
+    a.cache.add('k');
+    a.save();
+    const file = join(dir, `${validatorsFingerprint(root)}.json`);
+    expect(statSync(file).mode & 0o077).toBe(0);
+    chmodSync(file, 0o666);
+    expect(openValidationCache({ root, dir }).cache.has('k')).toBe(false);
+    chmodSync(file, 0o644);
+    expect(openValidationCache({ root, dir }).cache.has('k')).toBe(true);
   });
 
   it('writes nothing when a run learned nothing, and reads a damaged file as empty', () => {
