@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environments } from '../../environments/index.ts';
 import { renderEnvironment } from '../../render/pipeline.ts';
 import { validateBundle, type BundleItem, type ValidationCache } from '../../render/validate/index.ts';
@@ -118,6 +118,15 @@ describe('validation cache: the same findings with it as without it', () => {
 });
 
 describe('validation cache: the store', () => {
+  // These open the store directly: whatever the caller's GITOPS_VALIDATION_CACHE says must not turn it off.
+  const setting = process.env.GITOPS_VALIDATION_CACHE;
+  beforeAll(() => {
+    delete process.env.GITOPS_VALIDATION_CACHE;
+  });
+  afterAll(() => {
+    if (setting !== undefined) process.env.GITOPS_VALIDATION_CACHE = setting;
+  });
+
   /** A stand-in repository: a validator entry that imports a second module. */
   function fakeRoot(helper: string): string {
     const root = temp('gitops-vcache-root-');
