@@ -7,7 +7,8 @@
 //   option those checks read (render/validate/index.ts); the text is exactly what is written and synced;
 // - a file holds the results of one validator: its name is a hash of the Node version, the
 //   installed dependency tree (node_modules/.package-lock.json, as the prebundle) and the source of
-//   every module the validator loads (its code imports, followed from render/validate/index.ts);
+//   every module the validator, the YAML writer and the YAML reader load (their code imports,
+//   followed from render/validate/index.ts, render/yaml.ts and render/validate/yaml-source.ts);
 // - only clean results are kept, and only where a compiled schema judged the object: a finding is
 //   always computed afresh, and no result depends on the CRDs around the object.
 // A cache, never a source of truth: any read or write problem only costs speed, the files live
@@ -22,8 +23,11 @@ import type { ValidationCache } from './validate/index.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIR = join(ROOT, 'node_modules/.cache/gitops-validation-cache');
-/** Where the validator starts: its relative imports are followed from here. */
-const VALIDATOR = 'render/validate/index.ts';
+/**
+ * Where the modules that decide a result start (their code imports are followed): the validator,
+ * the YAML writer that makes a render's texts, and the reader that makes objects of a file's.
+ */
+const ENTRIES = ['render/validate/index.ts', 'render/yaml.ts', 'render/validate/yaml-source.ts'];
 /**
  * Keys a file keeps besides this run's: results of objects since edited away, for a render of the
  * state before (switching branches). Bounded, so the file stays a few milliseconds to read.
@@ -56,7 +60,7 @@ export function validatorsFingerprint(root = ROOT): string {
     }
   }
   const seen = new Set<string>();
-  const queue = [join(root, VALIDATOR)];
+  const queue = ENTRIES.map((entry) => join(root, entry));
   while (queue.length) {
     const file = queue.shift()!;
     if (seen.has(file)) continue;

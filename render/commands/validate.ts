@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError, parse } from './args.ts';
 import { SPECS } from './specs.ts';
-import { hasErrors, validateBundle, type BundleItem, type Finding } from '../validate/index.ts';
+import { hasErrors, validateBundle, type BundleItem, type Finding, type ValidationCache } from '../validate/index.ts';
+import { openValidationCache } from '../validation-cache.ts';
 import { lineOf, parseInventory, parseYamlSource, type ParsedSource, type SourceDocument } from '../validate/yaml-source.ts';
 import { formatJson, formatSarif, formatText } from '../validate/report.ts';
 import type { KubeObject } from '../types.ts';
@@ -64,6 +65,10 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const bundles = await bundlesOf(files, positionals);
+  // Documents of files have keys of their own: their sizes are measured on the document, a
+  // render's on the text it writes, so the same text may not mean the same result.
+  const store = openValidationCache();
+  const cache: ValidationCache = { has: (key) => store.cache.has(`file\0${key}`), add: (key) => store.cache.add(`file\0${key}`) };
   const all: Finding[] = [];
   for (const p of parsed.values()) all.push(...p.findings);
   for (const bundle of bundles) {
@@ -78,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
     // environment's Kubernetes version, policy strictness, and what its cluster already has.
     const env = bundle.env;
     const findings = validateBundle(items, {
+      cache,
       kubeVersion: explicitVersion ?? env?.cluster.kubernetesVersion ?? LATEST_KUBE_VERSION,
       inventory: env ? [...inventory, ...(await environmentInventory(env))] : inventory,
       strictPolicy: values['strict-policy'] || env?.strictPolicy,
@@ -91,6 +97,7 @@ export async function run(args: string[]): Promise<number> {
     }
     all.push(...findings);
   }
+  store.save();
 
   const fileOrder = new Map(files.map((f, i) => [displayPath(f), i]));
   all.sort(

@@ -46,7 +46,10 @@ export interface BundleItem {
   component?: string;
   /** Length of the object's YAML text, when it has one: big objects are measured as JSON. */
   sourceBytes?: number;
-  /** The object's whole YAML text, exactly as written (the render pipeline's): its key in the `cache`. */
+  /**
+   * The text the object is, exactly: the YAML the render writes for it, or the document a file
+   * holds (read by the fast reader; the YAML 1.1 reading is the fast reader's). Its key in the `cache`.
+   */
   text?: string;
 }
 

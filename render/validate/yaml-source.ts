@@ -204,7 +204,8 @@ function readPlainDocument(chunk: string, file: string, firstLine: number): Pars
   }
   if (value === null || value === undefined) return at >= lines.length && lines.length < 64 ? null : undefined;
   if (at >= lines.length || !isObject(value) || (typeof value.kind === 'string' && value.kind.endsWith('List'))) return undefined;
-  const item: BundleItem = { object: value as KubeObject, file, line: firstLine + at };
+  // The document as the file holds it: what the object was read from, its key in the validation cache.
+  const item: BundleItem = { object: value as KubeObject, file, line: firstLine + at, text: chunk };
   const contentStart = lines.slice(0, at).reduce((n, l) => n + l.length + 1, 0);
   item.sourceBytes = chunk.trimEnd().length - contentStart;
   return { items: [item], findings: [], documents: [lazySource(item, chunk, firstLine)] };

@@ -14,6 +14,7 @@ import { openValidationCache, validatorsFingerprint } from '../../render/validat
 import { toYaml } from '../../render/yaml.ts';
 import type { KubeObject } from '../../render/types.ts';
 import { cliArgs, sandbox } from '../helpers/sandbox.ts';
+import { runCommand } from '../helpers/run-command.ts';
 
 /** An in-memory cache that counts what the validator asks of it. */
 function memoryCache() {
@@ -110,7 +111,7 @@ describe('validation cache: the same findings with it as without it', () => {
     expect(without.map((f) => f.rule)).toContain('schema/unknown-kind');
   });
 
-  it('ignores items without a text (files read by `validate`): they are always checked', () => {
+  it('ignores items without a text (documents only the slow reader reads): they are always checked', () => {
     const { cache, stats } = memoryCache();
     validateBundle([{ object: configMap('fine') as KubeObject }], { kubeVersion: '1.33', cache });
     expect(stats).toEqual({ hits: 0, misses: 0, added: 0 });
@@ -133,6 +134,8 @@ describe('validation cache: the store', () => {
     mkdirSync(join(root, 'render/validate'), { recursive: true });
     writeFileSync(join(root, 'render/validate/index.ts'), "import { x } from './helper.ts';\nexport const y = x;\n");
     writeFileSync(join(root, 'render/validate/helper.ts'), helper);
+    writeFileSync(join(root, 'render/yaml.ts'), 'export const writer = 1;\n');
+    writeFileSync(join(root, 'render/validate/yaml-source.ts'), 'export const reader = 1;\n');
     writeFileSync(join(root, 'package-lock.json'), '{}\n');
     return root;
   }
@@ -238,6 +241,35 @@ describe('validation cache: the store', () => {
     b.cache.add('k');
     b.save();
     expect(openValidationCache({ root, dir }).cache.has('k')).toBe(true);
+  });
+});
+
+describe('validation cache: `validate` of files', () => {
+  it('reports the same on a second run, keeps only clean documents the fast reader read, and never a render text', async () => {
+    const dir = temp('gitops-vcache-files-');
+    const cacheDir = temp('gitops-vcache-store-');
+    const doc = (o: object) => toYaml(o);
+    writeFileSync(join(dir, 'clean.yaml'), doc(configMap('fine')));
+    writeFileSync(join(dir, 'bad.yaml'), doc(configMap('misspelt', { dta: { a: 'b' } })));
+    writeFileSync(join(dir, 'two.yaml'), `${doc(configMap('one'))}---\n# the second\n${doc(configMap('two'))}`);
+    // Read by the slow reader (an anchor; a List): no text, so never kept.
+    writeFileSync(join(dir, 'anchor.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: anchored, namespace: web}\ndata: &d {a: b}\n');
+    writeFileSync(join(dir, 'list.yaml'), `apiVersion: v1\nkind: List\nitems:\n  - ${JSON.stringify(configMap('listed'))}\n`);
+    const run = () => runCommand('validate', ['--format', 'json', dir], { env: { GITOPS_VALIDATION_CACHE: cacheDir } });
+    const first = await run();
+    const second = await run();
+    expect(second).toEqual(first);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('schema/unknown-field');
+    const [file] = readdirSync(cacheDir);
+    const kept = JSON.parse(readFileSync(join(cacheDir, file!), 'utf8')) as string[];
+    // clean.yaml and the two documents of two.yaml.
+    expect(kept).toHaveLength(3);
+    // A render of the same object does not take a file's result (sizes are measured differently).
+    const { cache, stats } = memoryCache();
+    const store = openValidationCache({ dir: cacheDir });
+    validateBundle([item(configMap('fine'))], { kubeVersion: '1.36', cache: { has: (k) => store.cache.has(k) || cache.has(k), add: (k) => cache.add(k) } });
+    expect(stats.added).toBe(1);
   });
 });
 
