@@ -140,29 +140,34 @@ describe('validation cache: the store', () => {
     return root;
   }
 
-  it('keeps what a run learned for the next run of the same validator', () => {
+  /** A stand-in repository, an empty folder for its cache files, and the store over both. */
+  function fixture() {
     const root = fakeRoot('export const x = 1;\n');
     const dir = temp('gitops-vcache-');
-    const a = openValidationCache({ root, dir });
+    return { root, dir, open: () => openValidationCache({ root, dir }), file: () => join(dir, `${validatorsFingerprint(root)}.json`) };
+  }
+
+  it('keeps what a run learned for the next run of the same validator', () => {
+    const { open } = fixture();
+    const a = open();
     expect(a.cache.has('1.33\0kind: A\n')).toBe(false);
     a.cache.add('1.33\0kind: A\n');
     a.save();
-    const b = openValidationCache({ root, dir });
+    const b = open();
     expect(b.cache.has('1.33\0kind: A\n')).toBe(true);
     expect(b.cache.has('1.34\0kind: A\n')).toBe(false);
     expect(b.stats).toEqual({ hits: 1, misses: 1 });
   });
 
   it('starts empty when any module the validator imports changes (a new file name, nothing to invalidate)', () => {
-    const root = fakeRoot('export const x = 1;\n');
+    const { root, open } = fixture();
     const before = validatorsFingerprint(root);
-    const dir = temp('gitops-vcache-');
-    const a = openValidationCache({ root, dir });
+    const a = open();
     a.cache.add('k');
     a.save();
     writeFileSync(join(root, 'render/validate/helper.ts'), 'export const x = 2;\n');
     expect(validatorsFingerprint(root)).not.toBe(before);
-    expect(openValidationCache({ root, dir }).cache.has('k')).toBe(false);
+    expect(open().cache.has('k')).toBe(false);
     // The installed packages count too.
     writeFileSync(join(root, 'render/validate/helper.ts'), 'export const x = 1;\n');
     expect(validatorsFingerprint(root)).toBe(before);
@@ -171,19 +176,18 @@ describe('validation cache: the store', () => {
   });
 
   it("keeps this run's results and a bounded number of older ones", () => {
-    const root = fakeRoot('export const x = 1;\n');
-    const dir = temp('gitops-vcache-');
-    const a = openValidationCache({ root, dir });
+    const { open, file } = fixture();
+    const a = open();
     for (let i = 0; i < 20_010; i++) a.cache.add(`old ${i}`);
     a.save();
-    const b = openValidationCache({ root, dir });
+    const b = open();
     expect(b.cache.has('old 20009')).toBe(true);
     b.cache.add('new');
     b.save();
-    const kept = JSON.parse(readFileSync(join(dir, `${validatorsFingerprint(root)}.json`), 'utf8')) as string[];
+    const kept = JSON.parse(readFileSync(file(), 'utf8')) as string[];
     // 'new' and 'old 20009' (both used by the last run) plus 20,000 of the rest.
     expect(kept).toHaveLength(20_002);
-    const c = openValidationCache({ root, dir });
+    const c = open();
     expect(c.cache.has('new') && c.cache.has('old 20009')).toBe(true);
   });
 
@@ -214,33 +218,30 @@ describe('validation cache: the store', () => {
   });
 
   it('does not read a file others may write to (a planted file in a shared folder)', () => {
-    const root = fakeRoot('export const x = 1;\n');
-    const dir = temp('gitops-vcache-');
-    const a = openValidationCache({ root, dir });
+    const { open, file } = fixture();
+    const a = open();
     a.cache.add('k');
     a.save();
-    const file = join(dir, `${validatorsFingerprint(root)}.json`);
-    expect(statSync(file).mode & 0o077).toBe(0);
-    chmodSync(file, 0o666);
-    expect(openValidationCache({ root, dir }).cache.has('k')).toBe(false);
-    chmodSync(file, 0o644);
-    expect(openValidationCache({ root, dir }).cache.has('k')).toBe(true);
+    expect(statSync(file()).mode & 0o077).toBe(0);
+    chmodSync(file(), 0o666);
+    expect(open().cache.has('k')).toBe(false);
+    chmodSync(file(), 0o644);
+    expect(open().cache.has('k')).toBe(true);
   });
 
   it('writes nothing when a run learned nothing, and reads a damaged file as empty', () => {
-    const root = fakeRoot('export const x = 1;\n');
-    const dir = temp('gitops-vcache-');
-    const a = openValidationCache({ root, dir });
+    const { dir, open, file } = fixture();
+    const a = open();
     a.cache.has('k');
     a.save();
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${validatorsFingerprint(root)}.json`), '{"not": "a list"');
-    const b = openValidationCache({ root, dir });
+    writeFileSync(file(), '{"not": "a list"');
+    const b = open();
     expect(b.cache.has('k')).toBe(false);
     b.cache.add('k');
     b.save();
-    expect(openValidationCache({ root, dir }).cache.has('k')).toBe(true);
+    expect(open().cache.has('k')).toBe(true);
   });
 });
 
