@@ -44,15 +44,23 @@ const BUNDLED = /^(?:kubernetes-models|@kubernetes-models\/[^/]+|zod|semver|yaml
 function fingerprint() {
   const hash = createHash('sha256').update(`${process.version}|${process.arch}\0`);
   hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update('\0').update(installedTree());
+  return hash.digest('hex');
+}
+
+/**
+ * What npm installed (node_modules/.package-lock.json; the lockfile when npm < 7 installed), as
+ * bytes to hash: it changes on every install, never on an edit. Empty when neither is there.
+ */
+export function installedTree(root = ROOT) {
   for (const lock of ['node_modules/.package-lock.json', 'package-lock.json']) {
     try {
-      hash.update('\0').update(readFileSync(join(ROOT, lock)));
-      break;
+      return readFileSync(join(root, lock));
     } catch {
-      // Not installed by npm ≥ 7: the lockfile then.
+      // Not there: the next one.
     }
   }
-  return hash.digest('hex');
+  return Buffer.alloc(0);
 }
 
 function readJson(file) {
@@ -77,7 +85,7 @@ const IMPORTS = /^[ \t]*(?:import|export)[ \t]+(?!type[ \t])(?:([^;'"]*?)[ \t\n]
 // apiVersion/kind (render/validate/schema-registry.ts), so it belongs on the render path too.
 const KIND_TYPE_IMPORTS = /^[ \t]*import[ \t]+type[ \t]*\{[ \t]*I(\w+)[ \t]*\}[ \t]*from[ \t]*'([^'.][^']*\/(\w+))'/gm;
 // loadModule('@prometheus-io/lezer-promql'): a module loaded on first use (render/load-on-use.ts).
-const LAZY_REQUIRES = /\bloadModule\(\s*'([^'.][^']*)'\s*\)/g;
+const LAZY_REQUIRES = /\b(?:loadModule|loadInstalled)\(\s*'([^'.][^']*)'\s*\)/g;
 
 /**
  * The specifiers of bundled packages our sources import (type-only imports excepted), each with
@@ -216,7 +224,7 @@ export async function buildBundle(extra = []) {
     }
     const current = { fingerprint: fp, dir: key, specifiers };
     writeAtomic(CURRENT, `${JSON.stringify(current)}\n`);
-    prune(key);
+    removeStale(CACHE, key, /^(?:[0-9a-f]{16}|tmp-.*)$/);
     return current;
   } catch (e) {
     lastFailure = e instanceof Error ? e.message : String(e);
@@ -226,13 +234,16 @@ export async function buildBundle(extra = []) {
   }
 }
 
-/** Bundles other than the current one, a day after they were made (a run may still be using one). */
-function prune(keep) {
+/**
+ * Removes the entries of a cache folder matching `pattern`, except `keep`, a day after they were
+ * last written (another run, or another checkout sharing node_modules, may still use one).
+ */
+export function removeStale(dir, keep, pattern) {
   const dayAgo = Date.now() - 86_400_000;
-  for (const name of readdirSync(CACHE)) {
-    if (name === keep || !/^(?:[0-9a-f]{16}|tmp-.*)$/.test(name)) continue;
+  for (const name of readdirSync(dir)) {
+    if (name === keep || !pattern.test(name)) continue;
     try {
-      if (statSync(join(CACHE, name)).mtimeMs < dayAgo) rmSync(join(CACHE, name), { recursive: true, force: true });
+      if (statSync(join(dir, name)).mtimeMs < dayAgo) rmSync(join(dir, name), { recursive: true, force: true });
     } catch {
       // Removed by another run.
     }

@@ -16,10 +16,13 @@
 // GITOPS_VALIDATION_CACHE=0 turns it off; set to an absolute path, it keeps the files there
 // (the bench starts its cold runs from an empty one).
 import { createHash, hash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidationCache } from './validate/index.ts';
+import { installedTree, removeStale } from './prebundle.mjs';
+import { writeFileAtomic } from './seal/data-file.ts';
+import { UsageError } from './commands/args.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIR = join(ROOT, 'node_modules/.cache/gitops-validation-cache');
@@ -50,15 +53,7 @@ const RELATIVE_IMPORT = /^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s*['"](\
 
 /** A hash of what decides a result: Node, the installed packages, the validator's sources. */
 export function validatorsFingerprint(root = ROOT): string {
-  const h = createHash('sha256').update(`${process.version}|${process.arch}\0`);
-  for (const lock of ['node_modules/.package-lock.json', 'package-lock.json']) {
-    try {
-      h.update(readFileSync(join(root, lock)));
-      break;
-    } catch {
-      // Not installed by npm ≥ 7: the lockfile then.
-    }
-  }
+  const h = createHash('sha256').update(`${process.version}|${process.arch}\0`).update(installedTree(root));
   const seen = new Set<string>();
   const queue = ENTRIES.map((entry) => join(root, entry));
   while (queue.length) {
@@ -88,6 +83,10 @@ function keyOf(entry: string): string {
 export function openValidationCache(options: { dir?: string; root?: string } = {}): ValidationCacheStore {
   const stats = { hits: 0, misses: 0 };
   const setting = process.env.GITOPS_VALIDATION_CACHE;
+  if (setting && setting !== '0' && !isAbsolute(setting)) {
+    // A relative folder would depend on where the command runs: say so rather than guess.
+    throw new UsageError(`GITOPS_VALIDATION_CACHE must be 0 (off) or an absolute folder, not "${setting}"`);
+  }
   let fingerprint: string;
   try {
     if (setting === '0') throw new Error('off');
@@ -95,7 +94,7 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
   } catch {
     return { cache: { has: () => (stats.misses++, false), add: () => {} }, stats, save: () => {} };
   }
-  const dir = options.dir ?? (setting && isAbsolute(setting) ? setting : DIR);
+  const dir = options.dir ?? (setting || DIR);
   const file = join(dir, `${fingerprint}.json`);
   const known = new Set<string>(readKeys(file));
   const used = new Set<string>();
@@ -131,11 +130,9 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
       for (const k of known) if (keys.length < max && !used.has(k)) keys.push(k);
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
-        // Written aside and renamed: a concurrent run never reads half a file (and the last one wins).
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
-        renameSync(tmp, file);
-        pruneOthers(dir, file);
+        // A concurrent run never reads half a file (and the last one wins).
+        writeFileAtomic(file, `${JSON.stringify(keys)}\n`, 0o600);
+        removeStale(dir, basename(file), /\.json$/);
       } catch {
         // A read-only or full disk only costs speed.
       }
@@ -156,19 +153,5 @@ function readKeys(file: string): string[] {
     return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
   } catch {
     return [];
-  }
-}
-
-/** Files of other validators, a day after their last write (another checkout's run may still use one). */
-function pruneOthers(dir: string, keep: string): void {
-  const dayAgo = Date.now() - 86_400_000;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (path === keep) continue;
-    try {
-      if (statSync(path).mtimeMs < dayAgo) rmSync(path, { force: true });
-    } catch {
-      // Removed by another run.
-    }
   }
 }

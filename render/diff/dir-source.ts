@@ -10,6 +10,8 @@ export function readRenderedDir(repoDir: string, label = 'working tree'): Render
   const files = readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => join(e.parentPath, e.name).slice(root.length + 1).split('\\').join('/'))
+    // What a killed render left (.staging-*, .old-*) is git-ignored: no commit holds it.
+    .filter((rel) => !rel.split('/').some((segment) => segment.startsWith('.')))
     .sort();
   const objects: SideObject[] = [];
   for (const rel of files) {

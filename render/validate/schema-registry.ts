@@ -2,9 +2,7 @@
 // first use: importing every model costs seconds, one model a few milliseconds.
 // Loading is synchronous (require of the ESM file, Node ≥ 22.12) so validateBundle stays a
 // plain function the render pipeline can call.
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadInstalled } from '../load-on-use.ts';
 import * as metallb from '../../platform/metallb-types.ts';
 import * as velero from '../../platform/velero-types.ts';
 
@@ -23,8 +21,6 @@ interface ModelClass {
   kind?: unknown;
   prototype: { validate(this: unknown): void };
 }
-
-const requireModule = createRequire(import.meta.url);
 
 /** CRD groups and the package that ships their models. */
 const PACKAGES: Record<string, string> = {
@@ -89,14 +85,8 @@ export function schemaFor(apiVersion: string, kind: string): SchemaCheck | null 
 function load(apiVersion: string, kind: string): SchemaCheck | null {
   const specifier = moduleSpecifier(apiVersion, kind);
   if (!specifier) return null;
-  let file: string;
-  try {
-    file = fileURLToPath(import.meta.resolve(specifier));
-  } catch {
-    return null;
-  }
-  if (!existsSync(file)) return null;
-  const mod = requireModule(file) as Record<string, unknown>;
+  const mod = loadInstalled(specifier) as Record<string, unknown> | undefined;
+  if (!mod) return null;
   const model = mod[kind];
   if (!isModelClass(model) || model.apiVersion !== apiVersion || model.kind !== kind) return null;
   return checkOf(model);

@@ -229,6 +229,15 @@ describe('validation cache: the store', () => {
     expect(open().cache.has('k')).toBe(true);
   });
 
+  it('refuses a relative GITOPS_VALIDATION_CACHE as a usage error naming the variable', () => {
+    process.env.GITOPS_VALIDATION_CACHE = 'cache';
+    try {
+      expect(() => openValidationCache()).toThrow(/^GITOPS_VALIDATION_CACHE must be 0 \(off\) or an absolute folder, not "cache"$/);
+    } finally {
+      delete process.env.GITOPS_VALIDATION_CACHE;
+    }
+  });
+
   it('writes nothing when a run learned nothing, and reads a damaged file as empty', () => {
     const { dir, open, file } = fixture();
     const a = open();
