@@ -1,6 +1,7 @@
 // The validator's per-object results kept across runs, as ESLint's --cache keeps lint results:
-// the texts of objects that passed every per-object check. Those checks (and loading ~40 schema
-// modules for them) were half of a render of this repository; most renders change few objects.
+// for each object text checked before, what the per-object checks found (mostly nothing). Those
+// checks (and loading ~40 schema modules for them) were half of a render of this repository;
+// most renders change few objects.
 //
 // Sound by construction, not by invalidation heuristics:
 // - the key is the object's whole YAML text (SHA-256) with the target Kubernetes version, the only
@@ -9,8 +10,9 @@
 //   installed dependency tree (node_modules/.package-lock.json, as the prebundle) and the source of
 //   every module the validator, the YAML writer and the YAML reader load (their code imports,
 //   followed from render/validate/index.ts, render/yaml.ts and render/validate/yaml-source.ts);
-// - only clean results are kept, and only where a compiled schema judged the object: a finding is
-//   always computed afresh, and no result depends on the CRDs around the object.
+// - a result is kept only where a compiled schema judged the object (none depends on the CRDs
+//   around it), as the rule, path and message of each finding: severity and the object's place
+//   are the run's, and a Secret's findings are not written down (only that it was clean).
 // A cache, never a source of truth: any read or write problem only costs speed, the files live
 // in node_modules/.cache (a fresh clone and CI start without), deleting them is always safe.
 // GITOPS_VALIDATION_CACHE=0 turns it off; set to an absolute path, it keeps the files there
@@ -19,7 +21,7 @@ import { createHash, hash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ValidationCache } from './validate/index.ts';
+import type { CachedFinding, ValidationCache } from './validate/index.ts';
 import { installedTree, removeStale } from './prebundle.mjs';
 import { writeFileAtomic } from './seal/data-file.ts';
 import { UsageError } from './commands/args.ts';
@@ -70,7 +72,7 @@ export function validatorsFingerprint(root = ROOT): string {
 let lastEntry: string | undefined;
 let lastKey = '';
 
-/** SHA-256, 132 bits of it; the entry just asked about (`has`, then `add`) is hashed once. */
+/** SHA-256, 132 bits of it; the entry just asked about (`get`, then `set`) is hashed once. */
 function keyOf(entry: string): string {
   if (entry !== lastEntry) {
     lastKey = hash('sha256', entry, 'base64').slice(0, 22);
@@ -92,29 +94,30 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
     if (setting === '0') throw new Error('off');
     fingerprint = validatorsFingerprint(options.root);
   } catch {
-    return { cache: { has: () => (stats.misses++, false), add: () => {} }, stats, save: () => {} };
+    return { cache: { get: () => (stats.misses++, undefined), set: () => {} }, stats, save: () => {} };
   }
   const dir = options.dir ?? (setting || DIR);
   const file = join(dir, `${fingerprint}.json`);
-  const known = new Set<string>(readKeys(file));
+  const known = readEntries(file);
   const used = new Set<string>();
   let learned = 0;
   const cache: ValidationCache = {
-    has(entry) {
+    get(entry) {
       const key = keyOf(entry);
-      if (!known.has(key)) {
+      const kept = known.get(key);
+      if (kept === undefined) {
         stats.misses++;
-        return false;
+        return undefined;
       }
       stats.hits++;
       used.add(key);
-      return true;
+      return kept;
     },
-    add(entry) {
+    set(entry, findings) {
       const key = keyOf(entry);
       used.add(key);
       if (!known.has(key)) {
-        known.add(key);
+        known.set(key, findings);
         learned++;
       }
     },
@@ -127,11 +130,15 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
       // This run's keys first, so the cap drops the ones no recent render needed.
       const keys = [...used];
       const max = keys.length + OLD_KEYS;
-      for (const k of known) if (keys.length < max && !used.has(k)) keys.push(k);
+      for (const k of known.keys()) if (keys.length < max && !used.has(k)) keys.push(k);
+      const entries = keys.map((k) => {
+        const findings = known.get(k)!;
+        return findings.length === 0 ? k : [k, findings.map((f) => [f.rule, f.path, f.message])];
+      });
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         // A concurrent run never reads half a file (and the last one wins).
-        writeFileAtomic(file, `${JSON.stringify(keys)}\n`, 0o600);
+        writeFileAtomic(file, `${JSON.stringify(entries)}\n`, 0o600);
         removeStale(dir, basename(file), /\.json$/);
       } catch {
         // A read-only or full disk only costs speed.
@@ -141,17 +148,33 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
 }
 
 /**
- * The keys of a file this user wrote. Its name is predictable (a hash of public sources): in a
+ * The entries of a file this user wrote: a key alone for a clean object, `[key, [[rule, path,
+ * message], …]]` for one with findings. Its name is predictable (a hash of public sources): in a
  * shared folder (GITOPS_VALIDATION_CACHE=/tmp/…) another user could plant one that lets invalid
- * objects through, so a file someone else owns, or others may write to, is not read.
+ * objects through, so a file someone else owns, or others may write to, is not read. An entry of
+ * another shape is skipped (its object is checked again).
  */
-function readKeys(file: string): string[] {
+function readEntries(file: string): Map<string, readonly CachedFinding[]> {
+  const known = new Map<string, readonly CachedFinding[]>();
   try {
     const st = statSync(file);
-    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return [];
-    const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return known;
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!Array.isArray(entries)) return known;
+    for (const e of entries) {
+      if (typeof e === 'string') known.set(e, NONE);
+      else if (Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every(isTriple)) {
+        known.set(e[0], (e[1] as [string, string, string][]).map(([rule, path, message]) => ({ rule, path, message })));
+      }
+    }
   } catch {
-    return [];
+    // Unreadable or not JSON: start afresh.
   }
+  return known;
+}
+
+const NONE: readonly CachedFinding[] = Object.freeze([]);
+
+function isTriple(f: unknown): boolean {
+  return Array.isArray(f) && f.length === 3 && f.every((x) => typeof x === 'string');
 }

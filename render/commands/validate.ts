@@ -68,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
   // Documents of files have keys of their own: their sizes are measured on the document, a
   // render's on the text it writes, so the same text may not mean the same result.
   const store = openValidationCache();
-  const cache: ValidationCache = { has: (key) => store.cache.has(`file\0${key}`), add: (key) => store.cache.add(`file\0${key}`) };
+  const cache: ValidationCache = { get: (key) => store.cache.get(`file\0${key}`), set: (key, findings) => store.cache.set(`file\0${key}`, findings) };
   const all: Finding[] = [];
   for (const p of parsed.values()) all.push(...p.findings);
   for (const bundle of bundles) {

@@ -80,16 +80,32 @@ export interface ValidateOptions {
   cache?: ValidationCache;
 }
 
+/** A finding of the per-object checks as the cache keeps it: severity and identity come from the run. */
+export interface CachedFinding {
+  rule: string;
+  path: string;
+  message: string;
+}
+
 /**
- * Objects that passed every per-object check (schema, server-side, policy, PromQL…) before, under
- * the same validators (render/validation-cache.ts keeps them across runs). Only clean results are
- * remembered, so a finding is always computed afresh; the key is the object's text and the target
- * Kubernetes version, the only option those checks read. Checks across objects always run.
+ * The per-object checks' results (schema, server-side, policy, PromQL…) of objects checked
+ * before, under the same validators (render/validation-cache.ts keeps them across runs), as
+ * ESLint's --cache keeps lint results: an object with a warning is replayed like a clean one.
+ * The key is the object's text and the target Kubernetes version, the only option those checks
+ * read; severity (`strictPolicy`) and the object's place (file, line, env, component) are the
+ * run's, applied when a kept finding is reported again. Checks across objects always run.
  */
 export interface ValidationCache {
-  has(key: string): boolean;
-  add(key: string): void;
+  /** What the per-object checks found for this key (empty: nothing), or undefined when unknown. */
+  get(key: string): readonly CachedFinding[] | undefined;
+  set(key: string, findings: readonly CachedFinding[]): void;
 }
+
+/**
+ * Findings that quote a Secret's fields are not written to disk: the cache keeps only that a
+ * Secret was clean. Everything else it keeps is the validator's own words about a rendered text.
+ */
+const FINDINGS_NOT_KEPT = new Set(['Secret']);
 
 export function validateBundle(items: BundleItem[], options: ValidateOptions): Finding[] {
   const ctx = new Context(options);
@@ -106,7 +122,11 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
     // The key holds everything the checks below read: the object (its text) and kubeVersion. A
     // check that comes to read another option must add it here.
     const key = options.cache && item.text !== undefined ? `${options.kubeVersion}\0${item.text}` : undefined;
-    if (key !== undefined && options.cache!.has(key)) continue;
+    const kept = key !== undefined ? options.cache!.get(key) : undefined;
+    if (kept) {
+      for (const f of kept) ctx.report(item, f.rule, f.path, f.message);
+      continue;
+    }
     const before = ctx.findings.length;
     checkSize(ctx, item, o, o.kind, apiGroup(o.apiVersion));
     checkApiVersion(ctx, item, o.apiVersion, o.kind);
@@ -114,7 +134,9 @@ export function validateBundle(items: BundleItem[], options: ValidateOptions): F
     checkServerSide(ctx, item, o, o.kind);
     checkPolicy(ctx, item, o, o.kind);
     if (o.kind === 'PrometheusRule' && o.apiVersion.startsWith('monitoring.coreos.com/')) checkPrometheusRule(ctx, item, o);
-    if (key !== undefined && judged && ctx.findings.length === before) options.cache!.add(key);
+    if (key !== undefined && judged && (ctx.findings.length === before || !FINDINGS_NOT_KEPT.has(o.kind))) {
+      options.cache!.set(key, ctx.findings.slice(before).map(({ rule, path, message }) => ({ rule, path, message })));
+    }
   }
   checkCrossRefs(ctx, items, new BundleIndex(items, inventory));
   checkProviders(ctx, items, inventory);

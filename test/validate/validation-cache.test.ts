@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environments } from '../../environments/index.ts';
 import { renderEnvironment } from '../../render/pipeline.ts';
-import { validateBundle, type BundleItem, type ValidationCache } from '../../render/validate/index.ts';
+import { validateBundle, type BundleItem, type CachedFinding, type ValidationCache } from '../../render/validate/index.ts';
 import { openValidationCache, validatorsFingerprint } from '../../render/validation-cache.ts';
+import { OPT_OUT_ANNOTATION } from '../../render/validate/rules.ts';
 import { toYaml } from '../../render/yaml.ts';
 import type { KubeObject } from '../../render/types.ts';
 import { cliArgs, sandbox } from '../helpers/sandbox.ts';
@@ -18,17 +19,17 @@ import { runCommand } from '../helpers/run-command.ts';
 
 /** An in-memory cache that counts what the validator asks of it. */
 function memoryCache() {
-  const keys = new Set<string>();
+  const keys = new Map<string, readonly CachedFinding[]>();
   const stats = { hits: 0, misses: 0, added: 0 };
   const cache: ValidationCache = {
-    has(key) {
+    get(key) {
       if (keys.has(key)) stats.hits++;
       else stats.misses++;
-      return keys.has(key);
+      return keys.get(key);
     },
-    add(key) {
+    set(key, findings) {
       stats.added++;
-      keys.add(key);
+      keys.set(key, findings);
     },
   };
   return { cache, keys, stats };
@@ -65,7 +66,7 @@ describe('validation cache: the same findings with it as without it', () => {
     expect(stats.added).toBeGreaterThan(100);
   });
 
-  it('never keeps an object with a finding, of any per-object layer: each is reported again on the next run', () => {
+  it('keeps the findings of every per-object layer and reports them again as a fresh check would', () => {
     const bad = [
       configMap('typed-wrong', { data: { a: 1 } }), // schema/invalid
       configMap('misspelt', { dta: { a: 'b' } }), // schema/unknown-field
@@ -75,9 +76,10 @@ describe('validation cache: the same findings with it as without it', () => {
       { apiVersion: 'v1', kind: 'Nonsense', metadata: { name: 'x' } }, // schema/unknown-kind
     ];
     const items = [item(configMap('fine')), ...bad.map(item)];
-    const { cache, keys } = memoryCache();
+    const { cache, keys, stats } = memoryCache();
     const plain = validateBundle(items, { kubeVersion: '1.33' });
     const first = validateBundle(items, { kubeVersion: '1.33', cache });
+    const hitsBefore = stats.hits;
     const second = validateBundle(items, { kubeVersion: '1.33', cache });
     expect(first).toEqual(plain);
     expect(second).toEqual(plain);
@@ -85,8 +87,42 @@ describe('validation cache: the same findings with it as without it', () => {
     for (const o of bad) expect(rulesOf(o.metadata.name).size, o.metadata.name).toBeGreaterThan(0);
     expect(rulesOf('r')).toContain('schema/promql');
     expect([...rulesOf('web')].some((r) => r.startsWith('policy/'))).toBe(true);
-    // Only the clean ConfigMap was kept.
-    expect(keys.size).toBe(1);
+    // All but the unknown kind (no compiled schema judged it) were kept, findings and all, and replayed.
+    expect(keys.size).toBe(items.length - 1);
+    expect(stats.hits - hitsBefore).toBe(items.length - 1);
+    expect([...keys.values()].flat().map((f) => f.rule)).toEqual(expect.arrayContaining(['schema/invalid', 'schema/unknown-field', 'schema/promql']));
+  });
+
+  it("replays a kept finding with this run's severity and place: strict policy, another file, an opt-out in the text", () => {
+    const deployment = (annotations?: Record<string, string>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'web', ...(annotations ? { annotations } : {}) }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } });
+    const { cache, stats } = memoryCache();
+    const lenient = validateBundle([item(deployment())], { kubeVersion: '1.33', cache });
+    expect(lenient.some((f) => f.rule.startsWith('policy/') && f.severity === 'warning')).toBe(true);
+    const hits = stats.hits;
+    const moved = { ...item(deployment()), file: 'elsewhere.yaml', env: 'prod', component: 'web' };
+    const strict = validateBundle([moved], { kubeVersion: '1.33', strictPolicy: true, cache });
+    expect(stats.hits).toBe(hits + 1);
+    expect(strict).toEqual(validateBundle([moved], { kubeVersion: '1.33', strictPolicy: true }));
+    expect(strict.some((f) => f.rule.startsWith('policy/') && f.severity === 'error' && f.file === 'elsewhere.yaml' && f.env === 'prod')).toBe(true);
+    // An opt-out changes the text, so it is a new key, checked afresh.
+    const rule = lenient.find((f) => f.rule.startsWith('policy/'))!.rule;
+    const optedOut = item(deployment({ [OPT_OUT_ANNOTATION]: `${rule}=reviewed` }));
+    expect(validateBundle([optedOut], { kubeVersion: '1.33' }).some((f) => f.rule === rule)).toBe(false);
+    expect(validateBundle([optedOut], { kubeVersion: '1.33', cache })).toEqual(validateBundle([optedOut], { kubeVersion: '1.33' }));
+  });
+
+  it("does not write down a Secret's findings (they may quote its values): only that a Secret was clean", () => {
+    const secret = (data: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'web' }, data });
+    const { cache, keys } = memoryCache();
+    const findings = validateBundle([item(secret({ password: 'not base64!' }))], { kubeVersion: '1.33', cache });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(keys.size).toBe(0);
+    // Even a well-formed value is a plaintext-secret warning: not kept either.
+    expect(validateBundle([item(secret({ password: 'c2VjcmV0' }))], { kubeVersion: '1.33', cache }).map((f) => f.rule)).toEqual(['policy/plaintext-secret']);
+    expect(keys.size).toBe(0);
+    const { data: _, ...empty } = secret({});
+    expect(validateBundle([item({ ...empty, type: 'Opaque' })], { kubeVersion: '1.33', cache })).toEqual([]);
+    expect([...keys.values()]).toEqual([[]]);
   });
 
   it('keys on the target Kubernetes version: an API clean on 1.24 is reported as removed on 1.33', () => {
@@ -147,27 +183,43 @@ describe('validation cache: the store', () => {
     return { root, dir, open: () => openValidationCache({ root, dir }), file: () => join(dir, `${validatorsFingerprint(root)}.json`) };
   }
 
-  it('keeps what a run learned for the next run of the same validator', () => {
+  it('keeps what a run learned for the next run of the same validator, findings included', () => {
     const { open } = fixture();
     const a = open();
-    expect(a.cache.has('1.33\0kind: A\n')).toBe(false);
-    a.cache.add('1.33\0kind: A\n');
+    expect(a.cache.get('1.33\0kind: A\n')).toBeUndefined();
+    a.cache.set('1.33\0kind: A\n', []);
+    const warned = [{ rule: 'policy/latest-tag', path: 'spec.x', message: 'a "quoted" message' }];
+    a.cache.set('1.33\0kind: B\n', warned);
     a.save();
     const b = open();
-    expect(b.cache.has('1.33\0kind: A\n')).toBe(true);
-    expect(b.cache.has('1.34\0kind: A\n')).toBe(false);
-    expect(b.stats).toEqual({ hits: 1, misses: 1 });
+    expect(b.cache.get('1.33\0kind: A\n')).toEqual([]);
+    expect(b.cache.get('1.33\0kind: B\n')).toEqual(warned);
+    expect(b.cache.get('1.34\0kind: A\n')).toBeUndefined();
+    expect(b.stats).toEqual({ hits: 2, misses: 1 });
+  });
+
+  it('skips entries of another shape (a damaged or foreign file): those objects are checked again', () => {
+    const { open, file, dir } = fixture();
+    const a = open();
+    a.cache.set('k', []);
+    a.save();
+    const key = (JSON.parse(readFileSync(file(), 'utf8')) as string[])[0]!;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file(), JSON.stringify([[key, [['rule', 'path']]], 42, [key]]), { mode: 0o600 });
+    expect(open().cache.get('k')).toBeUndefined();
+    writeFileSync(file(), JSON.stringify([[key, [['rule', 'path', 'message']]]]), { mode: 0o600 });
+    expect(open().cache.get('k')).toEqual([{ rule: 'rule', path: 'path', message: 'message' }]);
   });
 
   it('starts empty when any module the validator imports changes (a new file name, nothing to invalidate)', () => {
     const { root, open } = fixture();
     const before = validatorsFingerprint(root);
     const a = open();
-    a.cache.add('k');
+    a.cache.set('k', []);
     a.save();
     writeFileSync(join(root, 'render/validate/helper.ts'), 'export const x = 2;\n');
     expect(validatorsFingerprint(root)).not.toBe(before);
-    expect(open().cache.has('k')).toBe(false);
+    expect(open().cache.get('k')).toBeUndefined();
     // The installed packages count too.
     writeFileSync(join(root, 'render/validate/helper.ts'), 'export const x = 1;\n');
     expect(validatorsFingerprint(root)).toBe(before);
@@ -178,17 +230,17 @@ describe('validation cache: the store', () => {
   it("keeps this run's results and a bounded number of older ones", () => {
     const { open, file } = fixture();
     const a = open();
-    for (let i = 0; i < 20_010; i++) a.cache.add(`old ${i}`);
+    for (let i = 0; i < 20_010; i++) a.cache.set(`old ${i}`, []);
     a.save();
     const b = open();
-    expect(b.cache.has('old 20009')).toBe(true);
-    b.cache.add('new');
+    expect(b.cache.get('old 20009')).toEqual([]);
+    b.cache.set('new', []);
     b.save();
     const kept = JSON.parse(readFileSync(file(), 'utf8')) as string[];
     // 'new' and 'old 20009' (both used by the last run) plus 20,000 of the rest.
     expect(kept).toHaveLength(20_002);
     const c = open();
-    expect(c.cache.has('new') && c.cache.has('old 20009')).toBe(true);
+    expect([c.cache.get('new'), c.cache.get('old 20009')]).toEqual([[], []]);
   });
 
   it('follows the imports that load code, however written, and not the type-only ones (models and environment data)', () => {
@@ -220,13 +272,13 @@ describe('validation cache: the store', () => {
   it('does not read a file others may write to (a planted file in a shared folder)', () => {
     const { open, file } = fixture();
     const a = open();
-    a.cache.add('k');
+    a.cache.set('k', []);
     a.save();
     expect(statSync(file()).mode & 0o077).toBe(0);
     chmodSync(file(), 0o666);
-    expect(open().cache.has('k')).toBe(false);
+    expect(open().cache.get('k')).toBeUndefined();
     chmodSync(file(), 0o644);
-    expect(open().cache.has('k')).toBe(true);
+    expect(open().cache.get('k')).toEqual([]);
   });
 
   it('refuses a relative GITOPS_VALIDATION_CACHE as a usage error naming the variable', () => {
@@ -241,21 +293,21 @@ describe('validation cache: the store', () => {
   it('writes nothing when a run learned nothing, and reads a damaged file as empty', () => {
     const { dir, open, file } = fixture();
     const a = open();
-    a.cache.has('k');
+    a.cache.get('k');
     a.save();
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     mkdirSync(dir, { recursive: true });
     writeFileSync(file(), '{"not": "a list"');
     const b = open();
-    expect(b.cache.has('k')).toBe(false);
-    b.cache.add('k');
+    expect(b.cache.get('k')).toBeUndefined();
+    b.cache.set('k', []);
     b.save();
-    expect(open().cache.has('k')).toBe(true);
+    expect(open().cache.get('k')).toEqual([]);
   });
 });
 
 describe('validation cache: `validate` of files', () => {
-  it('reports the same on a second run, keeps only clean documents the fast reader read, and never a render text', async () => {
+  it('reports the same on a second run, keeps the documents the fast reader read, and never a render text', async () => {
     const dir = temp('gitops-vcache-files-');
     const cacheDir = temp('gitops-vcache-store-');
     const doc = (o: object) => toYaml(o);
@@ -272,13 +324,14 @@ describe('validation cache: `validate` of files', () => {
     expect(first.code).toBe(1);
     expect(first.stdout).toContain('schema/unknown-field');
     const [file] = readdirSync(cacheDir);
-    const kept = JSON.parse(readFileSync(join(cacheDir, file!), 'utf8')) as string[];
-    // clean.yaml and the two documents of two.yaml.
-    expect(kept).toHaveLength(3);
+    const kept = JSON.parse(readFileSync(join(cacheDir, file!), 'utf8')) as unknown[];
+    // clean.yaml, bad.yaml with its finding, and the two documents of two.yaml.
+    expect(kept).toHaveLength(4);
+    expect(kept.filter((e) => typeof e !== 'string')).toEqual([[expect.any(String), [['schema/unknown-field', 'dta', expect.any(String)]]]]);
     // A render of the same object does not take a file's result (sizes are measured differently).
     const { cache, stats } = memoryCache();
     const store = openValidationCache({ dir: cacheDir });
-    validateBundle([item(configMap('fine'))], { kubeVersion: '1.36', cache: { has: (k) => store.cache.has(k) || cache.has(k), add: (k) => cache.add(k) } });
+    validateBundle([item(configMap('fine'))], { kubeVersion: '1.36', cache: { get: (k) => store.cache.get(k) ?? cache.get(k), set: (k, f) => cache.set(k, f) } });
     expect(stats.added).toBe(1);
   });
 });
