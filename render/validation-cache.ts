@@ -116,10 +116,9 @@ export function openValidationCache(options: { dir?: string; root?: string } = {
     set(entry, findings) {
       const key = keyOf(entry);
       used.add(key);
-      if (!known.has(key)) {
-        known.set(key, findings);
-        learned++;
-      }
+      // Called after the checks ran: a new result, or one that replaces a damaged entry.
+      known.set(key, findings);
+      learned++;
     },
   };
   return {

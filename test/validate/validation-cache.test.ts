@@ -125,6 +125,16 @@ describe('validation cache: the same findings with it as without it', () => {
     expect([...keys.values()]).toEqual([[]]);
   });
 
+  it('checks an object afresh when its kept findings name a rule the catalogue lacks (a damaged file)', () => {
+    const { cache, keys } = memoryCache();
+    const items = [item(configMap('misspelt', { dta: { a: 'b' } }))];
+    const plain = validateBundle(items, { kubeVersion: '1.33' });
+    validateBundle(items, { kubeVersion: '1.33', cache });
+    const [key] = [...keys.keys()];
+    keys.set(key!, [{ rule: 'no/such-rule', path: '', message: 'planted' }]);
+    expect(validateBundle(items, { kubeVersion: '1.33', cache })).toEqual(plain);
+  });
+
   it('keys on the target Kubernetes version: an API clean on 1.24 is reported as removed on 1.33', () => {
     const hpa = { apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'web' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 3 } };
     const { cache } = memoryCache();
