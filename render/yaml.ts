@@ -56,7 +56,7 @@ function emitMap(obj: Record<string, unknown>, keys: string[], indent: number, o
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = obj[k];
-    out.push(i === 0 && firstInline ? '' : pad, key(k), ':');
+    out.push(i === 0 && firstInline ? '' : pad, writtenString(k), ':');
     emitValue(v, k, indent, out);
   }
 }
@@ -126,10 +126,6 @@ function writtenString(s: string): string {
     written.set(s, w);
   }
   return w;
-}
-
-function key(k: string): string {
-  return writtenString(k);
 }
 
 function scalar(v: unknown, _indent: number): string {

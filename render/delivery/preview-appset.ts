@@ -10,9 +10,8 @@ import { AppProject, ApplicationSet } from '../../platform/kinds.ts';
 import type { Environment } from '../../environments/types.ts';
 import type { PreviewTemplate } from '../../environments/preview.ts';
 import { RenderError } from '../types.ts';
-import { PREVIEW_LABEL } from './preview-namespace.ts';
+import { PLATFORM_OWNED_KINDS, PREVIEW_LABEL } from './preview-namespace.ts';
 import { PREVIEW_KINDS } from './preview-kinds.ts';
-import { PLATFORM_OWNED_KINDS } from './preview-namespace.ts';
 
 export const PREVIEWS_BRANCH = 'previews';
 export const PREVIEWS_PATH = 'rendered/previews';
